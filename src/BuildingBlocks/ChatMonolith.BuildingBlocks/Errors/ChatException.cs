@@ -1,0 +1,51 @@
+using Grpc.Core;
+
+namespace ChatMonolith.BuildingBlocks.Errors;
+
+/// <summary>
+/// A failure that the caller can act on. The gRPC error interceptor turns it into a status with
+/// <c>google.rpc.ErrorInfo</c> (the <see cref="Reason"/>) and, for validation, <c>google.rpc.BadRequest</c> details.
+/// </summary>
+public sealed class ChatException : Exception
+{
+    private ChatException(StatusCode code, string reason, string message, IReadOnlyList<FieldViolation> violations)
+        : base(message)
+    {
+        Code = code;
+        Reason = reason;
+        FieldViolations = violations;
+    }
+
+    /// <summary>The canonical gRPC status code.</summary>
+    public StatusCode Code { get; }
+
+    /// <summary>A stable, UPPER_SNAKE_CASE reason that clients may switch on.</summary>
+    public string Reason { get; }
+
+    /// <summary>The invalid fields, for <see cref="StatusCode.InvalidArgument"/>.</summary>
+    public IReadOnlyList<FieldViolation> FieldViolations { get; }
+
+    /// <summary>The request is malformed; <paramref name="violations"/> says which fields and why.</summary>
+    public static ChatException InvalidArgument(IReadOnlyList<FieldViolation> violations) =>
+        new(StatusCode.InvalidArgument, "INVALID_ARGUMENT",
+            "The request is invalid: " + string.Join("; ", violations.Select(v => $"{v.Field}: {v.Description}")),
+            violations);
+
+    /// <summary>The thing the request names does not exist (or is not visible to the caller).</summary>
+    public static ChatException NotFound(string reason, string message) => new(StatusCode.NotFound, reason, message, []);
+
+    /// <summary>The thing the request would create exists already.</summary>
+    public static ChatException AlreadyExists(string reason, string message) => new(StatusCode.AlreadyExists, reason, message, []);
+
+    /// <summary>The caller is known but may not do this.</summary>
+    public static ChatException PermissionDenied(string reason, string message) => new(StatusCode.PermissionDenied, reason, message, []);
+
+    /// <summary>The caller could not be authenticated.</summary>
+    public static ChatException Unauthenticated(string reason, string message) => new(StatusCode.Unauthenticated, reason, message, []);
+
+    /// <summary>The caller exceeded a quota or a bound, such as a rate limit or a queue size.</summary>
+    public static ChatException ResourceExhausted(string reason, string message) => new(StatusCode.ResourceExhausted, reason, message, []);
+
+    /// <summary>The system is not in the state the request needs.</summary>
+    public static ChatException FailedPrecondition(string reason, string message) => new(StatusCode.FailedPrecondition, reason, message, []);
+}

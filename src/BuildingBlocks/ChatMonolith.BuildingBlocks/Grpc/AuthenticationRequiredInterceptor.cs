@@ -1,0 +1,63 @@
+using ChatMonolith.BuildingBlocks.Errors;
+using ChatMonolith.BuildingBlocks.Security;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
+
+namespace ChatMonolith.BuildingBlocks.Grpc;
+
+/// <summary>
+/// Refuses every call that lacks a valid access token, unless its method or service is marked
+/// <see cref="AllowAnonymousAttribute"/>. Secure by default: a new RPC needs a token until someone says otherwise.
+/// </summary>
+public sealed class AuthenticationRequiredInterceptor : Interceptor
+{
+    /// <inheritdoc />
+    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        EnsureAuthenticated(context);
+        return continuation(request, context);
+    }
+
+    /// <inheritdoc />
+    public override Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        EnsureAuthenticated(context);
+        return continuation(requestStream, context);
+    }
+
+    /// <inheritdoc />
+    public override Task ServerStreamingServerHandler<TRequest, TResponse>(
+        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        EnsureAuthenticated(context);
+        return continuation(request, responseStream, context);
+    }
+
+    /// <inheritdoc />
+    public override Task DuplexStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        EnsureAuthenticated(context);
+        return continuation(requestStream, responseStream, context);
+    }
+
+    private static void EnsureAuthenticated(ServerCallContext context)
+    {
+        var http = context.GetHttpContext();
+        if (http.GetEndpoint()?.Metadata.GetMetadata<IAllowAnonymous>() is not null
+            || CallerExtensions.TryGetCaller(http.User) is not null)
+        {
+            return;
+        }
+
+        var failure = http.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult?.Failure;
+        throw failure is null
+            ? ChatException.Unauthenticated("TOKEN_MISSING", "This call needs an access token in the authorization header.")
+            : ChatException.Unauthenticated(failure.Message, "The access token was refused: " + failure.Message + ".");
+    }
+}

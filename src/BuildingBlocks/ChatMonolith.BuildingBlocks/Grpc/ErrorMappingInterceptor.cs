@@ -1,0 +1,127 @@
+using ChatMonolith.BuildingBlocks.Errors;
+using Google.Protobuf.WellKnownTypes;
+using Google.Rpc;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Microsoft.Extensions.Logging;
+using Status = Google.Rpc.Status;
+
+namespace ChatMonolith.BuildingBlocks.Grpc;
+
+/// <summary>
+/// The one place where failures become gRPC statuses: <see cref="ChatException"/> keeps its code and reason,
+/// anything unexpected becomes INTERNAL with no stack trace sent to the client (it is logged instead).
+/// </summary>
+public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> logger) : Interceptor
+{
+    /// <summary>The <c>ErrorInfo.domain</c> of every error this server raises.</summary>
+    public const string ErrorDomain = "chatmonolith";
+
+    /// <inheritdoc />
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return await continuation(request, context);
+        }
+        catch (Exception exception) when (exception is not RpcException)
+        {
+            throw Map(exception, context);
+        }
+    }
+
+    /// <inheritdoc />
+    public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return await continuation(requestStream, context);
+        }
+        catch (Exception exception) when (exception is not RpcException)
+        {
+            throw Map(exception, context);
+        }
+    }
+
+    /// <inheritdoc />
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
+        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            await continuation(request, responseStream, context);
+        }
+        catch (Exception exception) when (exception is not RpcException)
+        {
+            throw Map(exception, context);
+        }
+    }
+
+    /// <inheritdoc />
+    public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            await continuation(requestStream, responseStream, context);
+        }
+        catch (Exception exception) when (exception is not RpcException)
+        {
+            throw Map(exception, context);
+        }
+    }
+
+    /// <summary>Builds the status for a failure; also used by stream handlers that report an error without ending the stream.</summary>
+    public static Status ToStatus(ChatException failure)
+    {
+        var status = new Status { Code = (int)failure.Code, Message = failure.Message };
+        status.Details.Add(Any.Pack(new ErrorInfo { Reason = failure.Reason, Domain = ErrorDomain }));
+        if (failure.FieldViolations.Count > 0)
+        {
+            var badRequest = new BadRequest();
+            badRequest.FieldViolations.AddRange(failure.FieldViolations.Select(v =>
+                new BadRequest.Types.FieldViolation { Field = v.Field, Description = v.Description }));
+            status.Details.Add(Any.Pack(badRequest));
+        }
+
+        return status;
+    }
+
+    private RpcException Map(Exception exception, ServerCallContext context)
+    {
+        if (FindChatException(exception) is { } failure)
+        {
+            return ToStatus(failure).ToRpcException();
+        }
+
+        if (exception is OperationCanceledException && context.CancellationToken.IsCancellationRequested)
+        {
+            return new RpcException(new global::Grpc.Core.Status(StatusCode.Cancelled, "The call was cancelled."));
+        }
+
+        logger.LogError(exception, "Unhandled failure in {Method}", context.Method);
+        var status = new Status { Code = (int)StatusCode.Internal, Message = "An internal error occurred." };
+        status.Details.Add(Any.Pack(new ErrorInfo { Reason = "INTERNAL", Domain = ErrorDomain }));
+        return status.ToRpcException();
+    }
+
+    private static ChatException? FindChatException(Exception? exception)
+    {
+        for (; exception is not null; exception = exception.InnerException)
+        {
+            if (exception is ChatException failure)
+            {
+                return failure;
+            }
+
+            if (exception is AggregateException { InnerExceptions.Count: 1 } aggregate)
+            {
+                return FindChatException(aggregate.InnerExceptions[0]);
+            }
+        }
+
+        return null;
+    }
+}

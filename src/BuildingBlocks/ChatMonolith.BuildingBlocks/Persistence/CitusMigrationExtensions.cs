@@ -1,0 +1,32 @@
+using Microsoft.EntityFrameworkCore.Migrations;
+
+namespace ChatMonolith.BuildingBlocks.Persistence;
+
+/// <summary>
+/// Makes a table distributed (or a reference table) when the database runs Citus, and does nothing on plain
+/// PostgreSQL. Every migration calls these for its tables, so one migration serves a laptop and a cluster.
+/// </summary>
+public static class CitusMigrationExtensions
+{
+    /// <summary>Distributes <paramref name="table"/> by <paramref name="column"/>, co-located with <paramref name="colocateWith"/> when given.</summary>
+    public static void DistributeTableWhenCitus(
+        this MigrationBuilder migration, string table, string column, string? colocateWith = null)
+    {
+        var colocation = colocateWith is null ? "'default'" : $"'{colocateWith}'";
+        migration.Sql(WhenCitus($"PERFORM create_distributed_table('{table}', '{column}', colocate_with => {colocation});"));
+    }
+
+    /// <summary>Replicates a small, rarely written <paramref name="table"/> to every node.</summary>
+    public static void CreateReferenceTableWhenCitus(this MigrationBuilder migration, string table) =>
+        migration.Sql(WhenCitus($"PERFORM create_reference_table('{table}');"));
+
+    private static string WhenCitus(string statement) => $"""
+        DO $$
+        BEGIN
+            IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus') THEN
+                {statement}
+            END IF;
+        END
+        $$;
+        """;
+}

@@ -1,0 +1,37 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Wolverine.EntityFrameworkCore;
+
+namespace ChatMonolith.BuildingBlocks.Persistence;
+
+/// <summary>Registers a module's DbContext: its own schema, its own migrations history table, Wolverine's outbox.</summary>
+public static class ModuleDbContextRegistration
+{
+    /// <summary>The name of the PostgreSQL connection string in configuration.</summary>
+    public const string ConnectionStringName = "Postgres";
+
+    /// <summary>The schema of Wolverine's own tables (envelopes, outbox, inbox).</summary>
+    public const string WolverineSchema = "wolverine";
+
+    /// <summary>
+    /// Adds <typeparamref name="TContext"/> with Wolverine integration, so handlers that take it commit their changes
+    /// and their outgoing messages in one transaction, and registers its migrator.
+    /// </summary>
+    public static IServiceCollection AddModuleDbContext<TContext>(
+        this IServiceCollection services, IConfiguration configuration, string schema)
+        where TContext : DbContext
+    {
+        var connectionString = configuration.GetConnectionString(ConnectionStringName)
+            ?? throw new InvalidOperationException($"ConnectionStrings:{ConnectionStringName} is not set.");
+
+        services.AddDbContextWithWolverineIntegration<TContext>(
+            options => options
+                .UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history", schema))
+                .UseSnakeCaseNamingConvention(),
+            WolverineSchema);
+        services.AddSingleton<IModuleMigrator>(sp =>
+            new ModuleMigrator<TContext>(sp.GetRequiredService<IServiceScopeFactory>(), schema));
+        return services;
+    }
+}

@@ -1,0 +1,102 @@
+using System.Net;
+using ChatMonolith.BuildingBlocks.Grpc;
+using ChatMonolith.BuildingBlocks.Modules;
+using ChatMonolith.Host.Health;
+using Grpc.AspNetCore.Web;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace ChatMonolith.Host.Composition;
+
+/// <summary>Builds the web application that hosts every module: endpoints, gRPC, health, Redis, Wolverine.</summary>
+public static class ChatHost
+{
+    /// <param name="args">Command line arguments; <c>--Section:Key=value</c> overrides configuration.</param>
+    /// <param name="modules">The modules to host, in the order their services are registered.</param>
+    /// <param name="configure">A last say over the builder, for tests.</param>
+    public static WebApplication Build(string[] args, IReadOnlyList<IModule> modules, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+        var options = builder.Configuration.GetSection(ChatHostOptions.Section).Get<ChatHostOptions>() ?? new ChatHostOptions();
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        ConfigureEndpoints(builder, options);
+        builder.Services.AddGrpc(grpc =>
+        {
+            grpc.Interceptors.Add<ErrorMappingInterceptor>();
+            grpc.Interceptors.Add<AuthenticationRequiredInterceptor>();
+        });
+        builder.Services.AddGrpcReflection();
+        builder.Services.AddGrpcHealthChecks()
+            .AddCheck<PostgresHealthCheck>("postgres")
+            .AddCheck<RedisHealthCheck>("redis");
+        builder.Services.AddCors(cors => cors.AddDefaultPolicy(policy => policy
+            .WithOrigins(options.CorsOrigins.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .AllowAnyMethod()
+            .AllowAnyHeader()
+            .WithExposedHeaders("Grpc-Status", "Grpc-Message", "Grpc-Encoding", "Grpc-Accept-Encoding", "Grpc-Status-Details-Bin")));
+        builder.AddPostgres();
+        builder.AddRedis();
+
+        foreach (var module in modules)
+        {
+            module.AddServices(builder.Services, builder.Configuration);
+        }
+
+        builder.AddWolverine(modules);
+
+        var app = builder.Build();
+        app.UseCors();
+        app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
+        app.UseAuthentication();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+
+        app.MapGrpcHealthChecksService().AllowAnonymous();
+        if (options.EnableReflection)
+        {
+            app.MapGrpcReflectionService().AllowAnonymous();
+        }
+
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteAsync }).AllowAnonymous();
+        foreach (var module in modules)
+        {
+            module.MapEndpoints(app);
+        }
+
+        return app;
+    }
+
+    private static void ConfigureEndpoints(WebApplicationBuilder builder, ChatHostOptions options)
+    {
+        var endpoints = new HostEndpoints();
+        builder.Services.AddSingleton(endpoints);
+        var address = IPAddress.Parse(options.BindAddress);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            // Without TLS there is no ALPN: one listener speaks HTTP/2 only (native gRPC), the other HTTP/1.1 (gRPC-Web).
+            kestrel.Listen(address, options.GrpcPort, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http2;
+                endpoints.Grpc = listen;
+            });
+            kestrel.Listen(address, options.WebPort, listen =>
+            {
+                // HTTP/2 beside HTTP/1.1 needs ALPN, so TLS; behind a TLS-terminating proxy the endpoint is HTTP/1.1.
+                if (string.IsNullOrEmpty(options.CertificatePath))
+                {
+                    listen.Protocols = HttpProtocols.Http1;
+                }
+                else
+                {
+                    listen.Protocols = HttpProtocols.Http1AndHttp2;
+                    listen.UseHttps(options.CertificatePath, options.CertificatePassword);
+                    endpoints.WebUsesTls = true;
+                }
+
+                endpoints.Web = listen;
+            });
+        });
+    }
+}

@@ -1,0 +1,26 @@
+namespace ChatMonolith.Host.Composition;
+
+/// <summary>Settings of the host itself, section <c>Host</c>.</summary>
+public sealed class ChatHostOptions
+{
+    public const string Section = "Host";
+
+    /// <summary>The address both endpoints listen on; 0.0.0.0 in a container.</summary>
+    public string BindAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>HTTP/2 cleartext, for native gRPC clients. 0 picks a free port.</summary>
+    public int GrpcPort { get; set; } = 5080;
+
+    /// <summary>HTTP/1.1 and HTTP/2, for gRPC-Web and static files. 0 picks a free port.</summary>
+    public int WebPort { get; set; } = 5081;
+
+    /// <summary>A PKCS#12 certificate for the web endpoint; with it, that endpoint serves HTTPS with HTTP/1.1 and HTTP/2.</summary>
+    public string CertificatePath { get; set; } = "";
+
+    public string? CertificatePassword { get; set; }
+
+    public bool EnableReflection { get; set; } = true;
+
+    /// <summary>Browser origins allowed to call gRPC-Web, comma separated; empty allows none but same-origin.</summary>
+    public string CorsOrigins { get; set; } = "";
+}

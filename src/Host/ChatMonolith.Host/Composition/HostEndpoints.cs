@@ -1,0 +1,25 @@
+using System.Net;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace ChatMonolith.Host.Composition;
+
+/// <summary>The two listeners; after start they carry the ports actually bound (useful when 0 was asked for).</summary>
+public sealed class HostEndpoints
+{
+    internal ListenOptions? Grpc { get; set; }
+
+    internal ListenOptions? Web { get; set; }
+
+    internal bool WebUsesTls { get; set; }
+
+    /// <summary>Where native gRPC clients connect.</summary>
+    public Uri GrpcAddress => Address(Grpc, tls: false);
+
+    /// <summary>Where gRPC-Web clients and browsers connect.</summary>
+    public Uri WebAddress => Address(Web, WebUsesTls);
+
+    private static Uri Address(ListenOptions? listener, bool tls) =>
+        listener?.EndPoint is IPEndPoint endpoint
+            ? new Uri($"{(tls ? "https" : "http")}://{endpoint}")
+            : throw new InvalidOperationException("The host has not been configured to listen yet.");
+}

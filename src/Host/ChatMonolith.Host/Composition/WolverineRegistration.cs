@@ -1,0 +1,40 @@
+using ChatMonolith.BuildingBlocks.Modules;
+using ChatMonolith.BuildingBlocks.Persistence;
+using JasperFx.CodeGeneration;
+using Wolverine;
+using Wolverine.EntityFrameworkCore;
+using Wolverine.Postgresql;
+
+namespace ChatMonolith.Host.Composition;
+
+internal static class WolverineRegistration
+{
+    public static void AddWolverine(this WebApplicationBuilder builder, IReadOnlyList<IModule> modules)
+    {
+        var connectionString = builder.Configuration.PostgresConnectionString();
+        var typeLoadMode = builder.Configuration.GetValue("Wolverine:CodeGeneration", TypeLoadMode.Auto);
+
+        builder.UseWolverine(wolverine =>
+        {
+            wolverine.ServiceName = "chatmonolith";
+            wolverine.ApplicationAssembly = typeof(ChatHost).Assembly;
+            foreach (var module in modules)
+            {
+                wolverine.Discovery.IncludeAssembly(module.GetType().Assembly);
+            }
+
+            wolverine.PersistMessagesWithPostgresql(connectionString, ModuleDbContextRegistration.WolverineSchema);
+            wolverine.UseEntityFrameworkCoreTransactions();
+            wolverine.Policies.AutoApplyTransactions();
+            wolverine.Policies.UseDurableLocalQueues();
+
+            // Pre-generated handler code (Internal/Generated, written by `codegen write`) is loaded as is;
+            // anything missing is compiled at run time in Auto mode (docs/adr/0002).
+            wolverine.CodeGeneration.TypeLoadMode = typeLoadMode;
+            if (typeLoadMode != TypeLoadMode.Static)
+            {
+                wolverine.UseRuntimeCompilation();
+            }
+        });
+    }
+}

@@ -1,0 +1,75 @@
+using ChatMonolith.BuildingBlocks.Errors;
+using ChatMonolith.Modules.Identity.Contracts;
+using ChatMonolith.Modules.Identity.Data;
+using ChatMonolith.Modules.Identity.Features.Register;
+using ChatMonolith.Modules.Identity.Tokens;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChatMonolith.Modules.Identity.Features.Login;
+
+public sealed record LoginDevice(string Username, string Password, string DeviceName, DevicePlatform Platform);
+
+public sealed record DeviceLogin(Guid UserId, Guid DeviceId, IssuedTokens Tokens);
+
+public static class LoginDeviceHandler
+{
+    public static async Task<(DeviceLogin, DeviceSignedIn)> Handle(
+        LoginDevice command, IdentityDbContext db, Passwords passwords, SessionIssuer sessions, TimeProvider clock,
+        CancellationToken cancellationToken)
+    {
+        var deviceName = command.DeviceName.Trim();
+        new Validator()
+            .Require(command.Username.Length > 0, "username", "is required")
+            .Require(command.Password.Length > 0, "password", "is required")
+            .Require(deviceName.Length is >= 1 and <= 64, "device_name", "must be 1 to 64 characters")
+            .Require(Enum.IsDefined(command.Platform) && command.Platform != DevicePlatform.Unspecified, "platform", "must be a known platform")
+            .ThrowIfInvalid();
+
+        var user = await FindUserAsync(db, Usernames.Normalize(command.Username), cancellationToken);
+        if (user is null)
+        {
+            passwords.VerifyNothing(command.Password);
+            throw WrongCredentials();
+        }
+
+        var verification = passwords.Verify(user, command.Password);
+        if (verification == PasswordVerificationResult.Failed)
+        {
+            throw WrongCredentials();
+        }
+
+        if (verification == PasswordVerificationResult.SuccessRehashNeeded)
+        {
+            user.PasswordHash = passwords.Hash(command.Password);
+        }
+
+        var now = clock.GetUtcNow();
+        var device = new Device
+        {
+            UserId = user.UserId,
+            DeviceId = Guid.CreateVersion7(),
+            Name = deviceName,
+            Platform = command.Platform,
+            CreatedAt = now,
+            LastActiveAt = now,
+        };
+        db.Devices.Add(device);
+        var tokens = sessions.Issue(db, user.UserId, device.DeviceId);
+        await db.SaveChangesAsync(cancellationToken);
+
+        return (new DeviceLogin(user.UserId, device.DeviceId, tokens),
+            new DeviceSignedIn(user.UserId, device.DeviceId, device.Name, device.Platform, now));
+    }
+
+    private static async Task<User?> FindUserAsync(IdentityDbContext db, string username, CancellationToken cancellationToken)
+    {
+        var userId = await db.Usernames.Where(c => c.Username == username).Select(c => (Guid?)c.UserId)
+            .SingleOrDefaultAsync(cancellationToken);
+        return userId is null ? null : await db.Users.SingleOrDefaultAsync(u => u.UserId == userId, cancellationToken);
+    }
+
+    // One message for an unknown user and a wrong password, so the answer does not reveal which usernames exist.
+    private static ChatException WrongCredentials() =>
+        ChatException.Unauthenticated("INVALID_CREDENTIALS", "The username or password is wrong.");
+}

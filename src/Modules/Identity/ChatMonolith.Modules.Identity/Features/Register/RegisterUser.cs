@@ -1,0 +1,57 @@
+using ChatMonolith.BuildingBlocks.Errors;
+using ChatMonolith.Modules.Identity.Contracts;
+using ChatMonolith.Modules.Identity.Data;
+using ChatMonolith.Modules.Identity.Tokens;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace ChatMonolith.Modules.Identity.Features.Register;
+
+public sealed record RegisterUser(string Username, string DisplayName, string Password);
+
+public sealed record UserRegistration(Guid UserId, string Username);
+
+public static class RegisterUserHandler
+{
+    public static async Task<(UserRegistration, UserRegistered)> Handle(
+        RegisterUser command, IdentityDbContext db, Passwords passwords, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var username = Usernames.Normalize(command.Username);
+        var displayName = command.DisplayName.Trim();
+        new Validator()
+            .Require(Usernames.IsValid(username), "username", Usernames.Rule)
+            .Require(displayName.Length <= 64, "display_name", "must be at most 64 characters")
+            .Require(command.Password.Length is >= 8 and <= 256, "password", "must be 8 to 256 characters")
+            .ThrowIfInvalid();
+
+        if (await db.Usernames.AnyAsync(c => c.Username == username, cancellationToken))
+        {
+            throw UsernameTaken(username);
+        }
+
+        var user = new User
+        {
+            UserId = Guid.CreateVersion7(),
+            Username = username,
+            DisplayName = displayName.Length == 0 ? username : displayName,
+            PasswordHash = passwords.Hash(command.Password),
+            CreatedAt = clock.GetUtcNow(),
+        };
+        db.Users.Add(user);
+        db.Usernames.Add(new UsernameClaim { Username = username, UserId = user.UserId });
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            throw UsernameTaken(username);
+        }
+
+        return (new UserRegistration(user.UserId, username),
+            new UserRegistered(user.UserId, username, user.DisplayName, user.CreatedAt));
+    }
+
+    private static ChatException UsernameTaken(string username) =>
+        ChatException.AlreadyExists("USERNAME_TAKEN", $"The username '{username}' is taken.");
+}

@@ -1,0 +1,45 @@
+using ChatMonolith.BuildingBlocks.Modules;
+using ChatMonolith.BuildingBlocks.Persistence;
+using ChatMonolith.BuildingBlocks.Security;
+using ChatMonolith.Modules.Identity.Data;
+using ChatMonolith.Modules.Identity.Grpc;
+using ChatMonolith.Modules.Identity.Tokens;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace ChatMonolith.Modules.Identity;
+
+/// <summary>Accounts, devices, sessions and the access tokens every other module relies on.</summary>
+public sealed class IdentityModule : IModule
+{
+    public string Name => IdentityDbContext.Schema;
+
+    public void AddServices(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<IdentityOptions>()
+            .Bind(configuration.GetSection(IdentityOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddModuleDbContext<IdentityDbContext>(configuration, IdentityDbContext.Schema);
+
+        services.AddSingleton(sp => new AccessTokens(Options(sp), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new RefreshTokens(Options(sp), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new SessionIssuer(
+            sp.GetRequiredService<AccessTokens>(), sp.GetRequiredService<RefreshTokens>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new Passwords(Options(sp)));
+        services.AddSingleton(sp => new RevokedDevices(sp.GetRequiredService<IDatabase>(), sp.GetRequiredService<AccessTokens>()));
+
+        services.AddAuthentication(CallerClaims.Scheme)
+            .AddScheme<AuthenticationSchemeOptions, AccessTokenAuthenticationHandler>(CallerClaims.Scheme, null);
+    }
+
+    public void MapEndpoints(IEndpointRouteBuilder endpoints) => endpoints.MapGrpcService<IdentityGrpcService>();
+
+    private static IOptions<IdentityOptions> Options(IServiceProvider services) =>
+        services.GetRequiredService<IOptions<IdentityOptions>>();
+}

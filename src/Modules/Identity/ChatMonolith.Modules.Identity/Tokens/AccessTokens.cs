@@ -1,0 +1,76 @@
+using System.Security.Claims;
+using System.Text;
+using ChatMonolith.BuildingBlocks.Security;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace ChatMonolith.Modules.Identity.Tokens;
+
+/// <summary>Issues and validates the short-lived JWT access tokens of devices.</summary>
+public sealed class AccessTokens
+{
+    private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
+    private readonly SigningCredentials _credentials;
+    private readonly TokenValidationParameters _validation;
+    private readonly IdentityOptions _options;
+    private readonly TimeProvider _clock;
+
+    internal AccessTokens(IOptions<IdentityOptions> options, TimeProvider clock)
+    {
+        _options = options.Value;
+        _clock = clock;
+        var key = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(_options.SigningKey));
+        _credentials = new SigningCredentials(key, SecurityAlgorithms.HmacSha256);
+        _validation = new TokenValidationParameters
+        {
+            ValidIssuer = _options.Issuer,
+            ValidAudience = _options.Issuer,
+            IssuerSigningKey = key,
+            ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+            // Lifetime is checked below against the injected clock, so tests can move time.
+            ValidateLifetime = false,
+        };
+    }
+
+    internal TimeSpan Lifetime => _options.AccessTokenLifetime;
+
+    internal (string Token, DateTimeOffset ExpiresAt) Issue(Guid userId, Guid deviceId)
+    {
+        var now = _clock.GetUtcNow();
+        var expiresAt = now + _options.AccessTokenLifetime;
+        var token = _handler.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = _options.Issuer,
+            Audience = _options.Issuer,
+            IssuedAt = now.UtcDateTime,
+            NotBefore = now.UtcDateTime,
+            Expires = expiresAt.UtcDateTime,
+            Claims = new Dictionary<string, object>
+            {
+                [CallerClaims.UserId] = userId.ToString(),
+                [CallerClaims.DeviceId] = deviceId.ToString(),
+            },
+            SigningCredentials = _credentials,
+        });
+        return (token, expiresAt);
+    }
+
+    /// <summary>The token's caller, or the UPPER_SNAKE reason it is refused.</summary>
+    internal async Task<(Caller? Caller, string? Failure)> ValidateAsync(string token)
+    {
+        var result = await _handler.ValidateTokenAsync(token, _validation);
+        if (!result.IsValid || result.SecurityToken is not JsonWebToken jwt)
+        {
+            return (null, "TOKEN_INVALID");
+        }
+
+        if (jwt.ValidTo <= _clock.GetUtcNow().UtcDateTime)
+        {
+            return (null, "TOKEN_EXPIRED");
+        }
+
+        var caller = CallerExtensions.TryGetCaller(new ClaimsPrincipal(result.ClaimsIdentity));
+        return caller is null ? (null, "TOKEN_INVALID") : (caller, null);
+    }
+}

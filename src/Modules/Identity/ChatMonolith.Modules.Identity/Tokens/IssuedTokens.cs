@@ -1,0 +1,4 @@
+namespace ChatMonolith.Modules.Identity.Tokens;
+
+public sealed record IssuedTokens(
+    string AccessToken, DateTimeOffset AccessTokenExpiresAt, string RefreshToken, DateTimeOffset RefreshTokenExpiresAt);
