@@ -15,38 +15,38 @@ namespace ChatMonolith.BuildingBlocks.Grpc;
 public sealed class AuthenticationRequiredInterceptor : Interceptor
 {
     /// <inheritdoc />
-    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
-        EnsureAuthenticated(context);
-        return continuation(request, context);
+        await EnsureAuthenticatedAsync(context);
+        return await continuation(request, context);
     }
 
     /// <inheritdoc />
-    public override Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
+    public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
         IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
     {
-        EnsureAuthenticated(context);
-        return continuation(requestStream, context);
+        await EnsureAuthenticatedAsync(context);
+        return await continuation(requestStream, context);
     }
 
     /// <inheritdoc />
-    public override Task ServerStreamingServerHandler<TRequest, TResponse>(
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
         TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
     {
-        EnsureAuthenticated(context);
-        return continuation(request, responseStream, context);
+        await EnsureAuthenticatedAsync(context);
+        await continuation(request, responseStream, context);
     }
 
     /// <inheritdoc />
-    public override Task DuplexStreamingServerHandler<TRequest, TResponse>(
+    public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(
         IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation)
     {
-        EnsureAuthenticated(context);
-        return continuation(requestStream, responseStream, context);
+        await EnsureAuthenticatedAsync(context);
+        await continuation(requestStream, responseStream, context);
     }
 
-    private static void EnsureAuthenticated(ServerCallContext context)
+    private static async ValueTask EnsureAuthenticatedAsync(ServerCallContext context)
     {
         var http = context.GetHttpContext();
         if (http.GetEndpoint()?.Metadata.GetMetadata<IAllowAnonymous>() is not null
@@ -55,7 +55,9 @@ public sealed class AuthenticationRequiredInterceptor : Interceptor
             return;
         }
 
-        var failure = http.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult?.Failure;
+        // The authentication middleware keeps only successes; the handler caches its result per request, so asking
+        // again for the failure costs nothing.
+        var failure = (await http.AuthenticateAsync()).Failure;
         throw failure is null
             ? ChatException.Unauthenticated("TOKEN_MISSING", "This call needs an access token in the authorization header.")
             : ChatException.Unauthenticated(failure.Message, "The access token was refused: " + failure.Message + ".");

@@ -16,7 +16,11 @@ public static class ChatHost
     /// <param name="configure">A last say over the builder, for tests.</param>
     public static WebApplication Build(string[] args, IReadOnlyList<IModule> modules, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ApplicationName = typeof(ChatHost).Assembly.GetName().Name,
+        });
         configure?.Invoke(builder);
         var options = builder.Configuration.GetSection(ChatHostOptions.Section).Get<ChatHostOptions>() ?? new ChatHostOptions();
 

@@ -1,0 +1,92 @@
+using ChatMonolith.Host.Composition;
+using Grpc.Net.Client;
+using Grpc.Net.Client.Web;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit;
+
+namespace ChatMonolith.Testing;
+
+/// <summary>
+/// A real host on real Kestrel sockets (ports picked by the OS), with a database of its own and its own Redis key
+/// prefix, so test classes run side by side without seeing each other's data.
+/// </summary>
+public class ChatHostFixture : IAsyncLifetime
+{
+    /// <summary>The key tests use to forge tokens (an expired one, say) exactly as the host would sign them.</summary>
+    public const string SigningKey = "test-signing-key-that-is-long-enough-for-hmac-sha256";
+
+    private WebApplication? _app;
+
+    public string ConnectionString { get; private set; } = "";
+
+    public string RedisKeyPrefix { get; } = $"test-{Guid.NewGuid():N}:";
+
+    public IServiceProvider Services => App.Services;
+
+    /// <summary>The HTTP/2 channel a native app would use.</summary>
+    public GrpcChannel Channel { get; private set; } = null!;
+
+    /// <summary>A gRPC-Web channel over HTTP/1.1, as a browser would use.</summary>
+    public GrpcChannel WebChannel { get; private set; } = null!;
+
+    public Uri WebAddress => Services.GetRequiredService<HostEndpoints>().WebAddress;
+
+    private WebApplication App => _app ?? throw new InvalidOperationException("The host has not started.");
+
+    public async Task InitializeAsync()
+    {
+        ConnectionString = await TestInfrastructure.CreateDatabaseAsync();
+        var redis = await TestInfrastructure.RedisAsync();
+        var settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Postgres"] = ConnectionString,
+            ["ConnectionStrings:Redis"] = redis,
+            ["Redis:KeyPrefix"] = RedisKeyPrefix,
+            ["Host:GrpcPort"] = "0",
+            ["Host:WebPort"] = "0",
+            ["Identity:SigningKey"] = SigningKey,
+            // The lowest the options allow: hashing stays PBKDF2, the suite stays fast.
+            ["Identity:PasswordHashIterations"] = "10000",
+            // Pre-generated Wolverine code only: a stale Internal/Generated fails here rather than compiling slowly in production.
+            ["Wolverine:CodeGeneration"] = "Static",
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:Console:FormatterName"] = "simple",
+        };
+        foreach (var (key, value) in Settings())
+        {
+            settings[key] = value;
+        }
+
+        _app = ChatHost.Build([], Program.Modules(), builder => builder.Configuration.AddInMemoryCollection(settings));
+        await _app.MigrateModulesAsync();
+        await _app.StartAsync();
+
+        var endpoints = Services.GetRequiredService<HostEndpoints>();
+        Channel = GrpcChannel.ForAddress(endpoints.GrpcAddress);
+        WebChannel = GrpcChannel.ForAddress(endpoints.WebAddress, new GrpcChannelOptions
+        {
+            HttpHandler = new GrpcWebHandler(GrpcWebMode.GrpcWeb, new HttpClientHandler()),
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        Channel?.Dispose();
+        WebChannel?.Dispose();
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+
+        if (ConnectionString.Length > 0)
+        {
+            await TestInfrastructure.DropDatabaseAsync(ConnectionString);
+        }
+    }
+
+    /// <summary>Extra configuration for a fixture of one test class.</summary>
+    protected virtual IEnumerable<KeyValuePair<string, string?>> Settings() => [];
+}

@@ -1,0 +1,69 @@
+using System.Text;
+using ChatMonolith.Protos.Identity.V1;
+using ChatMonolith.Testing;
+using Grpc.Core;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace ChatMonolith.Modules.Identity.Tests.Features;
+
+public sealed class AccessTokenTests(ChatHostFixture host) : IClassFixture<ChatHostFixture>
+{
+    private readonly IdentityService.IdentityServiceClient _identity = host.Channel.Identity();
+
+    [Fact]
+    public async Task Given_no_token_When_calling_an_authenticated_rpc_Then_the_answer_is_unauthenticated()
+    {
+        var refused = await RpcAssert.FailsWithAsync(StatusCode.Unauthenticated,
+            () => _identity.ListDevicesAsync(new ListDevicesRequest()).ResponseAsync);
+        Assert.Equal("TOKEN_MISSING", refused.Reason());
+    }
+
+    [Theory]
+    [InlineData("Bearer not-a-jwt")]
+    [InlineData("Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl")]
+    [InlineData("Basic dXNlcjpwYXNz")]
+    public async Task Given_a_malformed_token_When_calling_Then_the_answer_is_unauthenticated(string header)
+    {
+        var refused = await RpcAssert.FailsWithAsync(StatusCode.Unauthenticated,
+            () => _identity.ListDevicesAsync(new ListDevicesRequest(), new Metadata { { "authorization", header } }).ResponseAsync);
+        Assert.Equal("TOKEN_INVALID", refused.Reason());
+    }
+
+    [Fact]
+    public async Task Given_a_token_signed_with_another_key_When_calling_Then_the_answer_is_unauthenticated()
+    {
+        var session = await host.Channel.RegisterAndLoginAsync();
+        var forged = Token(session, DateTime.UtcNow.AddMinutes(5), "some-other-key-that-is-long-enough-for-hmac-sha256");
+
+        var refused = await RpcAssert.FailsWithAsync(StatusCode.Unauthenticated,
+            () => _identity.ListDevicesAsync(new ListDevicesRequest(), TestSession.Bearer(forged)).ResponseAsync);
+        Assert.Equal("TOKEN_INVALID", refused.Reason());
+    }
+
+    [Fact]
+    public async Task Given_an_expired_token_When_calling_Then_the_answer_is_unauthenticated_and_a_fresh_one_works()
+    {
+        var session = await host.Channel.RegisterAndLoginAsync();
+        var expired = Token(session, DateTime.UtcNow.AddSeconds(-1), ChatHostFixture.SigningKey);
+        var fresh = Token(session, DateTime.UtcNow.AddMinutes(5), ChatHostFixture.SigningKey);
+
+        var refused = await RpcAssert.FailsWithAsync(StatusCode.Unauthenticated,
+            () => _identity.ListDevicesAsync(new ListDevicesRequest(), TestSession.Bearer(expired)).ResponseAsync);
+        Assert.Equal("TOKEN_EXPIRED", refused.Reason());
+        var devices = await _identity.ListDevicesAsync(new ListDevicesRequest(), TestSession.Bearer(fresh));
+        Assert.Single(devices.Devices);
+    }
+
+    private static string Token(TestSession session, DateTime expires, string key) =>
+        new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = "chatmonolith",
+            Audience = "chatmonolith",
+            IssuedAt = expires.AddMinutes(-15),
+            NotBefore = expires.AddMinutes(-15),
+            Expires = expires,
+            Claims = new Dictionary<string, object> { ["sub"] = session.UserId, ["did"] = session.DeviceId },
+            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(key)), SecurityAlgorithms.HmacSha256),
+        });
+}
