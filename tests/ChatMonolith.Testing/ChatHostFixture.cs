@@ -1,3 +1,4 @@
+using System.Net;
 using ChatMonolith.Host.Composition;
 using Grpc.Net.Client;
 using Grpc.Net.Client.Web;
@@ -67,7 +68,10 @@ public class ChatHostFixture : IAsyncLifetime
         Channel = GrpcChannel.ForAddress(endpoints.GrpcAddress);
         WebChannel = GrpcChannel.ForAddress(endpoints.WebAddress, new GrpcChannelOptions
         {
+            // Browsers reach gRPC-Web over HTTP/1.1 here: the web endpoint has no TLS, so no HTTP/2.
             HttpHandler = new GrpcWebHandler(GrpcWebMode.GrpcWeb, new HttpClientHandler()),
+            HttpVersion = HttpVersion.Version11,
+            HttpVersionPolicy = HttpVersionPolicy.RequestVersionExact,
         });
     }
 
