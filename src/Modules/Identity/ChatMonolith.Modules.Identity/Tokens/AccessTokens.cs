@@ -8,7 +8,7 @@ using Microsoft.IdentityModel.Tokens;
 namespace ChatMonolith.Modules.Identity.Tokens;
 
 /// <summary>Issues and validates the short-lived JWT access tokens of devices.</summary>
-public sealed class AccessTokens
+internal sealed class AccessTokens
 {
     private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
     private readonly SigningCredentials _credentials;

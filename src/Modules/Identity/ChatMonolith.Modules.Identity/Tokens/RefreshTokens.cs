@@ -9,7 +9,7 @@ namespace ChatMonolith.Modules.Identity.Tokens;
 /// Opaque refresh tokens: <c>{user id}.{256 random bits}</c>. The user id routes the lookup to the right shard;
 /// only the SHA-256 of the whole token is stored.
 /// </summary>
-public sealed class RefreshTokens
+internal sealed class RefreshTokens
 {
     private readonly IdentityOptions _options;
     private readonly TimeProvider _clock;

@@ -1,0 +1,108 @@
+using ArchUnitNET.Domain;
+using ArchUnitNET.Fluent;
+using ArchUnitNET.Fluent.Syntax.Elements.Types;
+using Microsoft.EntityFrameworkCore;
+using static ArchUnitNET.Fluent.ArchRuleDefinition;
+
+namespace ChatMonolith.ArchitectureTests;
+
+/// <summary>
+/// The module rules of the house style, written once and checked against the real solution and, to prove each
+/// can fail, against deliberately broken fixtures.
+/// </summary>
+public static class ModuleRules
+{
+    public static IEnumerable<IArchRule> NoModuleDependsOnAnotherModulesImplementation(IReadOnlyList<ModuleDefinition> modules) =>
+        modules.Select(module => Types().That().Are(module.Implementation)
+            .Should().NotDependOnAny(Union(modules.Where(other => other != module).Select(other => other.Implementation)))
+            .Because($"{module.Name} may see other modules only through their Contracts"));
+
+    public static IEnumerable<IArchRule> ContractsDependOnlyOnBuildingBlocks(IReadOnlyList<ModuleDefinition> modules, IObjectProvider<IType>? host) =>
+        modules.Select(module =>
+        {
+            var forbidden = modules.Select(m => m.Implementation)
+                .Concat(modules.Where(m => m != module).Select(m => m.Contracts))
+                .Concat(host is null ? [] : [host]);
+            return Types().That().Are(module.Contracts)
+                .Should().NotDependOnAny(Union(forbidden))
+                .Because($"{module.Name}.Contracts is what other modules compile against: BuildingBlocks only")
+                .WithoutRequiringPositiveResults();
+        });
+
+    public static IEnumerable<IArchRule> ModuleTypesAreNonPublicByDefault(IReadOnlyList<ModuleDefinition> modules) =>
+        modules.Select(module => Types().That().Are(module.Implementation)
+            .And().AreNot(PublicSurface.ExemptFromVisibilityRule(module.ImplementationTypes))
+            .Should().NotBePublic()
+            .Because("only handlers, their messages and dependencies, gRPC services and the registration class are public")
+            .WithoutRequiringPositiveResults());
+
+    public static IEnumerable<IArchRule> GrpcServicesDoNotTouchDbContexts(IReadOnlyList<ModuleDefinition> modules) =>
+        modules
+            .Select(module => module.ImplementationTypes.Where(PublicSurface.IsGrpcService).ToList())
+            .Where(services => services.Count > 0)
+            .Select(services => Classes().That().Are(services)
+                .Should().NotDependOnAny(Types().That().AreAssignableTo(typeof(DbContext)))
+                .Because("gRPC services are transport shims: data access belongs to the slice"));
+
+    /// <summary>
+    /// The module graph (an edge wherever any type of one module, implementation or contracts, uses a type of another)
+    /// has no cycle. Slicing by assembly rather than by namespace pattern keeps a module's own folders out of it.
+    /// </summary>
+    public static IReadOnlyList<string> CyclesBetweenModules(IReadOnlyList<ModuleDefinition> modules, Architecture architecture)
+    {
+        var edges = modules.ToDictionary(m => m.Name, m => modules
+            .Where(other => other != m)
+            .Where(other => !Types().That().Are(m.Implementation).Or().Are(m.Contracts)
+                .Should().NotDependOnAny(Types().That().Are(other.Implementation).Or().Are(other.Contracts))
+                .HasNoViolations(architecture))
+            .Select(other => other.Name)
+            .ToList());
+
+        var cycles = new List<string>();
+        foreach (var start in edges.Keys)
+        {
+            FindCycles(start, [start], edges, cycles);
+        }
+
+        return cycles;
+    }
+
+    private static void FindCycles(string start, List<string> path, Dictionary<string, List<string>> edges, List<string> cycles)
+    {
+        foreach (var next in edges[path[^1]])
+        {
+            if (next == start)
+            {
+                cycles.Add("Cycle between modules: " + string.Join(" -> ", path.Append(start)));
+            }
+            else if (!path.Contains(next) && string.CompareOrdinal(next, start) > 0)
+            {
+                FindCycles(start, [.. path, next], edges, cycles);
+            }
+        }
+    }
+
+    /// <summary>The descriptions of every failed check of <paramref name="rules"/>; empty when the architecture keeps them.</summary>
+    public static IReadOnlyList<string> Violations(this IEnumerable<IArchRule> rules, Architecture architecture) =>
+        rules.SelectMany(rule => rule.Evaluate(architecture))
+            .Where(result => !result.Passed)
+            .Select(result => result.Description)
+            .ToList();
+
+    private static GivenTypesConjunction Union(IEnumerable<IObjectProvider<IType>> providers)
+    {
+        var list = providers.ToList();
+        if (list.Count == 0)
+        {
+            return Types().That().Are(Array.Empty<Type>());
+        }
+
+        var union = Types().That().Are(list[0]);
+        foreach (var provider in list.Skip(1))
+        {
+            union = union.Or().Are(provider);
+        }
+
+        return union;
+    }
+}
