@@ -31,7 +31,8 @@ public static class ModuleDbContextRegistration
                 .UseSnakeCaseNamingConvention(),
             WolverineSchema);
         services.AddSingleton<IModuleMigrator>(sp =>
-            new ModuleMigrator<TContext>(sp.GetRequiredService<IServiceScopeFactory>(), schema));
+            new ModuleMigrator<TContext>(sp.GetRequiredService<IServiceScopeFactory>(), connectionString, schema));
+        services.AddHostedService<DbContextWarmup<TContext>>();
         return services;
     }
 }
