@@ -28,6 +28,15 @@ public sealed class Validator
         return Guid.Empty;
     }
 
+    /// <summary>Runs <paramref name="parse"/> on a new validator and throws its violations, if any; else returns what it parsed.</summary>
+    public static T Parse<T>(Func<Validator, T> parse)
+    {
+        var validator = new Validator();
+        var parsed = parse(validator);
+        validator.ThrowIfInvalid();
+        return parsed;
+    }
+
     /// <summary>Throws INVALID_ARGUMENT with every recorded violation, if there are any.</summary>
     public void ThrowIfInvalid()
     {

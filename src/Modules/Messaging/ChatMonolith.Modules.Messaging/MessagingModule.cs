@@ -1,20 +1,37 @@
 using ChatMonolith.BuildingBlocks.Modules;
+using ChatMonolith.BuildingBlocks.Persistence;
+using ChatMonolith.Modules.Messaging.Data;
+using ChatMonolith.Modules.Messaging.Features;
+using ChatMonolith.Modules.Messaging.Features.Conversations;
+using ChatMonolith.Modules.Messaging.Grpc;
+using ChatMonolith.Modules.Messaging.Realtime;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace ChatMonolith.Modules.Messaging;
 
-/// <summary>The Messaging module. Its features arrive with their own issues; until then it registers nothing.</summary>
+/// <summary>Conversations, the ordered log of each, and the streams that deliver it to devices.</summary>
 public sealed class MessagingModule : IModule
 {
-    public string Name => "messaging";
+    public string Name => MessagingDbContext.Schema;
 
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {
+        services.AddOptions<MessagingOptions>().Bind(configuration.GetSection(MessagingOptions.Section));
+        services.AddModuleDbContext<MessagingDbContext>(configuration, MessagingDbContext.Schema);
+        services.AddSingleton<DeliveryRouter>();
+        services.AddSingleton<DeliveryLog>();
+        services.AddSingleton<DeviceStreams>();
+        services.AddSingleton(sp => new GroupLimits(sp.GetRequiredService<IOptions<MessagingOptions>>()));
+        services.AddScoped<CommandDispatcher>();
     }
 
     public void MapEndpoints(IEndpointRouteBuilder endpoints)
     {
+        endpoints.MapGrpcService<ConversationGrpcService>();
+        endpoints.MapGrpcService<ChatStreamGrpcService>();
     }
 }

@@ -1,0 +1,51 @@
+using ChatMonolith.BuildingBlocks.Errors;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChatMonolith.Modules.Messaging.Data;
+
+/// <summary>Who may do what in a conversation.</summary>
+internal static class Membership
+{
+    /// <summary>The caller's membership, current or past; NOT_FOUND for no such conversation, PERMISSION_DENIED for a stranger.</summary>
+    public static async Task<(Conversation Conversation, Member Member)> RequireReaderAsync(
+        MessagingDbContext db, Guid conversationId, Guid userId, CancellationToken cancellationToken)
+    {
+        var conversation = await db.Conversations.AsNoTracking().SingleOrDefaultAsync(c => c.ConversationId == conversationId, cancellationToken)
+            ?? throw ChatException.NotFound("CONVERSATION_NOT_FOUND", "There is no conversation with that id.");
+        var member = await db.Members.SingleOrDefaultAsync(m => m.ConversationId == conversationId && m.UserId == userId, cancellationToken)
+            ?? throw NotAMember();
+        return (conversation, member);
+    }
+
+    /// <summary>As <see cref="RequireReaderAsync"/>, and the caller must still be a member.</summary>
+    public static async Task<(Conversation Conversation, Member Member)> RequireActiveAsync(
+        MessagingDbContext db, Guid conversationId, Guid userId, CancellationToken cancellationToken)
+    {
+        var (conversation, member) = await RequireReaderAsync(db, conversationId, userId, cancellationToken);
+        return member.IsActive ? (conversation, member) : throw NotAMember();
+    }
+
+    /// <summary>As <see cref="RequireActiveAsync"/>, for a group the caller administers.</summary>
+    public static async Task<(Conversation Conversation, Member Member)> RequireGroupAdminAsync(
+        MessagingDbContext db, Guid conversationId, Guid userId, CancellationToken cancellationToken)
+    {
+        var (conversation, member) = await RequireActiveAsync(db, conversationId, userId, cancellationToken);
+        if (conversation.Kind != ConversationKind.Group)
+        {
+            throw ChatException.FailedPrecondition("NOT_A_GROUP", "Direct chats have no members to manage.");
+        }
+
+        return member.Role == MemberRole.Admin
+            ? (conversation, member)
+            : throw ChatException.PermissionDenied("NOT_AN_ADMIN", "Only the group's admins may do this.");
+    }
+
+    public static Task<List<Guid>> ActiveMemberIdsAsync(MessagingDbContext db, Guid conversationId, CancellationToken cancellationToken) =>
+        db.Members.AsNoTracking()
+            .Where(m => m.ConversationId == conversationId && m.RemovedSeq == null)
+            .Select(m => m.UserId)
+            .ToListAsync(cancellationToken);
+
+    private static ChatException NotAMember() =>
+        ChatException.PermissionDenied("NOT_A_MEMBER", "You are not a member of this conversation.");
+}

@@ -1,0 +1,49 @@
+using ChatMonolith.Modules.Messaging.Realtime;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using Wolverine;
+
+namespace ChatMonolith.Modules.Messaging.Features;
+
+/// <summary>
+/// Runs a command that appends to a conversation and, once it has committed, hands what it stored to the router.
+/// Delivery after the commit means no device ever sees a message that could still roll back.
+/// </summary>
+internal sealed class CommandDispatcher(IMessageBus bus, DeliveryRouter router)
+{
+    public async Task<T> InvokeAsync<T>(object command, CancellationToken cancellationToken)
+        where T : IHasFanOut
+    {
+        T result;
+        try
+        {
+            result = await bus.InvokeAsync<T>(command, cancellationToken);
+        }
+        catch (Exception e) when (IsUniqueViolation(e))
+        {
+            // A concurrent twin won (the same client_msg_id, or the same direct chat opened twice at once):
+            // running again finds its result instead of creating a second one.
+            result = await bus.InvokeAsync<T>(command, cancellationToken);
+        }
+
+        if (result.FanOut is { } fanOut)
+        {
+            router.Deliver(fanOut.RecipientIds, fanOut.Message);
+        }
+
+        return result;
+    }
+
+    private static bool IsUniqueViolation(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } or DbUpdateException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,55 @@
+using ChatMonolith.Modules.Messaging.Data;
+using ChatMonolith.Modules.Messaging.Features;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ChatMonolith.Modules.Messaging.Realtime;
+
+/// <summary>What a stream reads from the database: a device's memberships and ranges of a conversation's log.</summary>
+internal sealed class DeliveryLog(IServiceScopeFactory scopes)
+{
+    public async Task<List<MemberWindow>> WindowsAsync(Guid userId, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MessagingDbContext>();
+        var ids = await db.UserConversations.AsNoTracking().Where(u => u.UserId == userId).Select(u => u.ConversationId).ToListAsync(cancellationToken);
+        return await WindowsAsync(db, userId, ids, cancellationToken);
+    }
+
+    public async Task<MemberWindow?> WindowAsync(Guid userId, Guid conversationId, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MessagingDbContext>();
+        return (await WindowsAsync(db, userId, [conversationId], cancellationToken)).SingleOrDefault();
+    }
+
+    /// <summary>The entries of <paramref name="conversationId"/> from <paramref name="fromSeq"/> to <paramref name="toSeq"/>, oldest first.</summary>
+    public async Task<List<MessageView>> ReadAsync(Guid conversationId, long fromSeq, long toSeq, int limit, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MessagingDbContext>();
+        var messages = await db.Messages.AsNoTracking()
+            .Where(m => m.ConversationId == conversationId && m.Seq >= fromSeq && m.Seq <= toSeq)
+            .OrderBy(m => m.Seq)
+            .Take(limit)
+            .ToListAsync(cancellationToken);
+        return messages.Select(m => m.ToView()).ToList();
+    }
+
+    private static async Task<List<MemberWindow>> WindowsAsync(
+        MessagingDbContext db, Guid userId, List<Guid> conversationIds, CancellationToken cancellationToken)
+    {
+        var members = await db.Members.AsNoTracking()
+            .Where(m => m.UserId == userId && conversationIds.Contains(m.ConversationId))
+            .ToListAsync(cancellationToken);
+        var lastSeqs = await db.Conversations.AsNoTracking()
+            .Where(c => conversationIds.Contains(c.ConversationId))
+            .ToDictionaryAsync(c => c.ConversationId, c => c.LastSeq, cancellationToken);
+        return members
+            .Select(m => new MemberWindow(m.ConversationId, m.JoinedSeq, m.VisibleUpTo(lastSeqs.GetValueOrDefault(m.ConversationId))))
+            .ToList();
+    }
+}
+
+/// <summary>The seqs of a conversation a member may read right now.</summary>
+internal sealed record MemberWindow(Guid ConversationId, long JoinedSeq, long VisibleUpTo);

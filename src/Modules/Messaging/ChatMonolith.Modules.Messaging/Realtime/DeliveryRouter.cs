@@ -1,0 +1,46 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using ChatMonolith.BuildingBlocks.Errors;
+using ChatMonolith.Modules.Messaging.Features;
+
+namespace ChatMonolith.Modules.Messaging.Realtime;
+
+/// <summary>
+/// The one seam through which everything reaches devices' streams. This host's sessions are found in memory;
+/// across hosts, Redis goes behind this same seam (the multi-node issue).
+/// </summary>
+public sealed class DeliveryRouter
+{
+    private readonly ConcurrentDictionary<Guid, ImmutableList<DeviceSession>> _sessionsByUser = new();
+
+    internal void Register(DeviceSession session) =>
+        _sessionsByUser.AddOrUpdate(session.Caller.UserId, _ => [session], (_, sessions) => sessions.Add(session));
+
+    internal void Unregister(DeviceSession session) =>
+        _sessionsByUser.AddOrUpdate(session.Caller.UserId, _ => [], (_, sessions) => sessions.Remove(session));
+
+    internal void Deliver(IReadOnlyList<Guid> userIds, MessageView entry)
+    {
+        foreach (var userId in userIds)
+        {
+            if (_sessionsByUser.TryGetValue(userId, out var sessions))
+            {
+                foreach (var session in sessions)
+                {
+                    session.Deliver(entry);
+                }
+            }
+        }
+    }
+
+    internal void Disconnect(Guid userId, Guid deviceId, ChatException reason)
+    {
+        if (_sessionsByUser.TryGetValue(userId, out var sessions))
+        {
+            foreach (var session in sessions.Where(s => s.Caller.DeviceId == deviceId))
+            {
+                session.End(reason);
+            }
+        }
+    }
+}

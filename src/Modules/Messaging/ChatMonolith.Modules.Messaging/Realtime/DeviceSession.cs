@@ -1,0 +1,57 @@
+using System.Threading.Channels;
+using ChatMonolith.BuildingBlocks.Errors;
+using ChatMonolith.BuildingBlocks.Security;
+using ChatMonolith.Modules.Messaging.Features;
+using ChatMonolith.Protos.Messaging.V1;
+
+namespace ChatMonolith.Modules.Messaging.Realtime;
+
+/// <summary>
+/// One open stream of a device: a bounded queue that many producers fill and one writer drains. A device that lets
+/// its queue fill up is cut off rather than allowed to hold ever more memory; it catches up when it reconnects.
+/// </summary>
+internal sealed class DeviceSession(Caller caller, int capacity) : IDisposable
+{
+    private readonly Channel<Outbound> _queue = Channel.CreateBounded<Outbound>(
+        new BoundedChannelOptions(capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+
+    private readonly CancellationTokenSource _ended = new();
+
+    public Caller Caller { get; } = caller;
+
+    /// <summary>Why the server ended the stream, if it did.</summary>
+    public ChatException? EndedBy { get; private set; }
+
+    public CancellationToken Ended => _ended.Token;
+
+    public ChannelReader<Outbound> Queue => _queue.Reader;
+
+    public void Deliver(MessageView entry) => Enqueue(new Outbound(entry, null));
+
+    public void Send(ServerEvent direct) => Enqueue(new Outbound(null, direct));
+
+    public void End(ChatException reason)
+    {
+        EndedBy ??= reason;
+        _queue.Writer.TryComplete();
+        try
+        {
+            _ended.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The stream has already ended on its own.
+        }
+    }
+
+    public void Dispose() => _ended.Dispose();
+
+    private void Enqueue(Outbound item)
+    {
+        if (!_queue.Writer.TryWrite(item) && EndedBy is null)
+        {
+            End(ChatException.ResourceExhausted("SLOW_CONSUMER",
+                "The device did not read its stream fast enough; reconnect to receive what it missed."));
+        }
+    }
+}

@@ -1,0 +1,53 @@
+using ChatMonolith.BuildingBlocks.Security;
+using ChatMonolith.Protos.Messaging.V1;
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+
+namespace ChatMonolith.Modules.Messaging.Realtime;
+
+/// <summary>Opens a device's stream: registers it with the router, catches it up, then delivers live traffic until it ends.</summary>
+internal sealed class DeviceStreams(DeliveryRouter router, DeliveryLog log, IOptions<MessagingOptions> options)
+{
+    /// <param name="readLoop">Reads what the device sends up (Connect); null for a receive-only stream (Subscribe).</param>
+    public async Task RunAsync(
+        Caller caller,
+        IReadOnlyDictionary<Guid, long> cursors,
+        IServerStreamWriter<ServerEvent> stream,
+        Func<DeviceSession, CancellationToken, Task>? readLoop,
+        CancellationToken callCancelled)
+    {
+        using var session = new DeviceSession(caller, options.Value.OutboundQueueCapacity);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(callCancelled, session.Ended);
+        // Registered before the catch-up reads the database, so nothing committed in between is missed;
+        // what arrives twice is dropped by seq.
+        router.Register(session);
+        try
+        {
+            var delivery = new OrderedDelivery(session, log, stream, options.Value.CatchUpPageSize);
+            var writing = WriteAsync(delivery, cursors, stop.Token);
+            var reading = readLoop is null ? Task.Delay(Timeout.Infinite, stop.Token) : readLoop(session, stop.Token);
+            var first = await Task.WhenAny(writing, reading);
+            await stop.CancelAsync();
+            await Task.WhenAll(writing, reading).ContinueWith(_ => { }, TaskScheduler.Default);
+            await first; // surfaces a failure of whichever ended first
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            router.Unregister(session);
+        }
+
+        if (session.EndedBy is { } reason)
+        {
+            throw reason;
+        }
+    }
+
+    private static async Task WriteAsync(OrderedDelivery delivery, IReadOnlyDictionary<Guid, long> cursors, CancellationToken cancellationToken)
+    {
+        await delivery.CatchUpAsync(cursors, cancellationToken);
+        await delivery.RunAsync(cancellationToken);
+    }
+}

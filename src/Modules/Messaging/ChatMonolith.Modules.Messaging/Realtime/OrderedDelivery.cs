@@ -1,0 +1,104 @@
+using ChatMonolith.Modules.Messaging.Data;
+using ChatMonolith.Modules.Messaging.Features;
+using ChatMonolith.Modules.Messaging.Grpc;
+using ChatMonolith.Protos.Messaging.V1;
+using Grpc.Core;
+
+namespace ChatMonolith.Modules.Messaging.Realtime;
+
+/// <summary>
+/// The single writer of one device's stream. Per conversation it knows the next seq the device must get, and it
+/// only ever writes that one: an older entry is a duplicate and is dropped, a newer one means entries are missing
+/// (the catch-up, or fan-outs of concurrent senders overtaking each other), and those are read from the database
+/// first. Every seq a committed entry has below a delivered one is itself committed, because seqs are taken under
+/// the conversation's row lock, so the read always finds them.
+/// </summary>
+internal sealed class OrderedDelivery(DeviceSession session, DeliveryLog log, IServerStreamWriter<ServerEvent> stream, int pageSize)
+{
+    private readonly Dictionary<Guid, long> _next = [];
+
+    public async Task CatchUpAsync(IReadOnlyDictionary<Guid, long> cursors, CancellationToken cancellationToken)
+    {
+        foreach (var window in await log.WindowsAsync(session.Caller.UserId, cancellationToken))
+        {
+            var from = Math.Max(cursors.GetValueOrDefault(window.ConversationId) + 1, window.JoinedSeq);
+            _next[window.ConversationId] = await WriteRangeAsync(window.ConversationId, from, window.VisibleUpTo, cancellationToken);
+        }
+
+        await WriteAsync(new ServerEvent { CaughtUp = new CaughtUp { At = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow) } }, cancellationToken);
+    }
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        await foreach (var item in session.Queue.ReadAllAsync(cancellationToken))
+        {
+            if (item.Direct is { } direct)
+            {
+                await WriteAsync(direct, cancellationToken);
+            }
+            else
+            {
+                await DeliverInOrderAsync(item.Entry!, cancellationToken);
+            }
+        }
+    }
+
+    private async Task DeliverInOrderAsync(MessageView entry, CancellationToken cancellationToken)
+    {
+        if (!_next.TryGetValue(entry.ConversationId, out var next))
+        {
+            // A conversation the device has not seen yet (it was just added): start at its membership.
+            var window = await log.WindowAsync(session.Caller.UserId, entry.ConversationId, cancellationToken);
+            if (window is null)
+            {
+                return;
+            }
+
+            next = window.JoinedSeq;
+        }
+
+        if (IsOwnJoin(entry))
+        {
+            // A re-added member reads from the new membership on, not what was said while they were away.
+            next = Math.Max(next, entry.Seq);
+        }
+
+        if (entry.Seq < next)
+        {
+            return;
+        }
+
+        next = await WriteRangeAsync(entry.ConversationId, next, entry.Seq - 1, cancellationToken);
+        await WriteAsync(new ServerEvent { Message = MessagingProtoMapping.ToProto(entry) }, cancellationToken);
+        _next[entry.ConversationId] = entry.Seq + 1;
+    }
+
+    /// <returns>The next seq after what was written.</returns>
+    private async Task<long> WriteRangeAsync(Guid conversationId, long from, long to, CancellationToken cancellationToken)
+    {
+        while (from <= to)
+        {
+            var page = await log.ReadAsync(conversationId, from, to, pageSize, cancellationToken);
+            foreach (var entry in page)
+            {
+                await WriteAsync(new ServerEvent { Message = MessagingProtoMapping.ToProto(entry) }, cancellationToken);
+            }
+
+            if (page.Count < pageSize)
+            {
+                return to + 1;
+            }
+
+            from = page[^1].Seq + 1;
+        }
+
+        return from;
+    }
+
+    private bool IsOwnJoin(MessageView entry) =>
+        entry.SystemKind is (int)SystemEventKind.MembersAdded or (int)SystemEventKind.ConversationCreated
+        && entry.SystemUserIds.Contains(session.Caller.UserId);
+
+    private Task WriteAsync(ServerEvent serverEvent, CancellationToken cancellationToken) =>
+        stream.WriteAsync(serverEvent, cancellationToken);
+}

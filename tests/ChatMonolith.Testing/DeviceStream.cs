@@ -1,0 +1,129 @@
+using System.Threading.Channels;
+using ChatMonolith.Protos.Messaging.V1;
+using Grpc.Core;
+using Grpc.Net.Client;
+
+namespace ChatMonolith.Testing;
+
+/// <summary>
+/// A device's open Connect (or Subscribe) stream: everything the server sends is collected in order, and tests
+/// await the events they expect, with a timeout, instead of sleeping.
+/// </summary>
+public sealed class DeviceStream : IAsyncDisposable
+{
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
+
+    private readonly Channel<ServerEvent> _received = Channel.CreateUnbounded<ServerEvent>();
+    private readonly AsyncDuplexStreamingCall<ClientEvent, ServerEvent>? _duplex;
+    private readonly AsyncServerStreamingCall<ServerEvent>? _subscription;
+    private readonly Task _reading;
+
+    private DeviceStream(AsyncDuplexStreamingCall<ClientEvent, ServerEvent>? duplex, AsyncServerStreamingCall<ServerEvent>? subscription)
+    {
+        _duplex = duplex;
+        _subscription = subscription;
+        _reading = ReadAllAsync((duplex?.ResponseStream ?? subscription!.ResponseStream));
+    }
+
+    /// <summary>How the server ended the stream, once it has.</summary>
+    public Task Completion => _reading;
+
+    public static async Task<DeviceStream> ConnectAsync(GrpcChannel channel, TestSession session, params ConversationCursor[] cursors)
+    {
+        var call = new ChatStreamService.ChatStreamServiceClient(channel).Connect(session.Auth, DateTime.UtcNow.AddMinutes(5));
+        var hello = new Hello();
+        hello.Cursors.AddRange(cursors);
+        await call.RequestStream.WriteAsync(new ClientEvent { Hello = hello });
+        return new DeviceStream(call, null);
+    }
+
+    public static DeviceStream Subscribe(GrpcChannel channel, TestSession session, params ConversationCursor[] cursors)
+    {
+        var request = new SubscribeRequest { Hello = new Hello() };
+        request.Hello.Cursors.AddRange(cursors);
+        // gRPC-Web streams hang until their deadline if left open: always set one.
+        var call = new ChatStreamService.ChatStreamServiceClient(channel).Subscribe(request, session.Auth, DateTime.UtcNow.AddMinutes(5));
+        return new DeviceStream(null, call);
+    }
+
+    public Task SendAsync(ClientEvent clientEvent) => _duplex!.RequestStream.WriteAsync(clientEvent);
+
+    public Task SendTextAsync(string conversationId, string text, string? clientMsgId = null) =>
+        SendAsync(new ClientEvent
+        {
+            Send = new SendMessageRequest { ConversationId = conversationId, ClientMsgId = clientMsgId ?? Guid.NewGuid().ToString(), Text = text },
+        });
+
+    /// <summary>The next event that matches, skipping (and keeping count of nothing) before it.</summary>
+    public async Task<ServerEvent> NextAsync(Func<ServerEvent, bool> match, TimeSpan? timeout = null)
+    {
+        using var cts = new CancellationTokenSource(timeout ?? Timeout);
+        while (true)
+        {
+            var next = await _received.Reader.ReadAsync(cts.Token);
+            if (match(next))
+            {
+                return next;
+            }
+        }
+    }
+
+    /// <summary>The next <paramref name="count"/> chat messages (not system events) of a conversation, in the order they came.</summary>
+    public async Task<List<Message>> MessagesAsync(string conversationId, int count, TimeSpan? timeout = null)
+    {
+        var messages = new List<Message>();
+        while (messages.Count < count)
+        {
+            var next = await NextAsync(e => e.Message?.ConversationId == conversationId, timeout);
+            messages.Add(next.Message);
+        }
+
+        return messages;
+    }
+
+    public Task CaughtUpAsync() => NextAsync(e => e.EventCase == ServerEvent.EventOneofCase.CaughtUp);
+
+    /// <summary>Everything received so far and not yet taken.</summary>
+    public List<ServerEvent> Drain()
+    {
+        var events = new List<ServerEvent>();
+        while (_received.Reader.TryRead(out var next))
+        {
+            events.Add(next);
+        }
+
+        return events;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_duplex is not null)
+        {
+            _duplex.Dispose();
+        }
+
+        _subscription?.Dispose();
+        try
+        {
+            await _reading;
+        }
+        catch (RpcException)
+        {
+        }
+    }
+
+    private async Task ReadAllAsync(IAsyncStreamReader<ServerEvent> responses)
+    {
+        try
+        {
+            while (await responses.MoveNext(CancellationToken.None))
+            {
+                await _received.Writer.WriteAsync(responses.Current);
+            }
+        }
+        finally
+        {
+            _received.Writer.TryComplete();
+        }
+    }
+}
