@@ -79,6 +79,9 @@ public static class ChatHost
         var address = IPAddress.Parse(options.BindAddress);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
+            // Streams live for hours: pings find connections that died without a goodbye.
+            kestrel.Limits.Http2.KeepAlivePingDelay = TimeSpan.FromSeconds(30);
+            kestrel.Limits.Http2.KeepAlivePingTimeout = TimeSpan.FromSeconds(20);
             // Without TLS there is no ALPN: one listener speaks HTTP/2 only (native gRPC), the other HTTP/1.1 (gRPC-Web).
             kestrel.Listen(address, options.GrpcPort, listen =>
             {

@@ -4,7 +4,7 @@ namespace ChatMonolith.Modules.Messaging.Features;
 public sealed record FanOut(IReadOnlyList<Guid> RecipientIds, MessageView Message);
 
 /// <summary>A command result that carries something to deliver after its commit.</summary>
-public interface IHasFanOut
+internal interface IHasFanOut
 {
     FanOut? FanOut { get; }
 }

@@ -99,6 +99,12 @@ internal sealed class OrderedDelivery(DeviceSession session, DeliveryLog log, IS
         entry.SystemKind is (int)SystemEventKind.MembersAdded or (int)SystemEventKind.ConversationCreated
         && entry.SystemUserIds.Contains(session.Caller.UserId);
 
-    private Task WriteAsync(ServerEvent serverEvent, CancellationToken cancellationToken) =>
-        stream.WriteAsync(serverEvent, cancellationToken);
+    // A write is never cancelled half-way: that would reset the whole HTTP/2 stream and the device would see
+    // CANCELLED instead of why it was cut off. A write blocked by a device that stopped reading ends when it reads
+    // again or when Kestrel's keep-alive pings find the connection dead.
+    private Task WriteAsync(ServerEvent serverEvent, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return stream.WriteAsync(serverEvent, CancellationToken.None);
+    }
 }

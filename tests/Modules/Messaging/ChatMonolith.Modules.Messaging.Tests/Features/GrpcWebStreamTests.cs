@@ -1,0 +1,32 @@
+using ChatMonolith.Protos.Messaging.V1;
+using ChatMonolith.Testing;
+using Grpc.Core;
+using static ChatMonolith.Modules.Messaging.Tests.Features.DeliveryTests;
+
+namespace ChatMonolith.Modules.Messaging.Tests.Features;
+
+public sealed class GrpcWebStreamTests(ChatHostFixture host) : IClassFixture<ChatHostFixture>
+{
+    [Fact]
+    public async Task Given_a_browser_on_grpc_web_When_it_subscribes_sends_and_acks_Then_it_works_like_a_native_stream()
+    {
+        var browserUser = await host.WebChannel.RegisterAndLoginAsync();
+        var nativeUser = await host.Channel.RegisterAndLoginAsync();
+        var chat = await host.WebChannel.OpenDirectChatAsync(browserUser, nativeUser);
+        await using var browser = DeviceStream.Subscribe(host.WebChannel, browserUser, Cursor(chat, 1));
+        await browser.CaughtUpAsync();
+
+        await host.Channel.SendAsync(nativeUser, chat.ConversationId, "hi browser");
+        var received = Assert.Single(await browser.MessagesAsync(chat.ConversationId, 1));
+        Assert.Equal("hi browser", received.Text);
+
+        var ack = await host.WebChannel.SendAsync(browserUser, chat.ConversationId, "hi native");
+        Assert.Equal(3, ack.Seq);
+        Assert.Equal("hi native", Assert.Single(await browser.MessagesAsync(chat.ConversationId, 1)).Text);
+
+        await host.WebChannel.Streams().AckDeliveredAsync(new AckDeliveredRequest { ConversationId = chat.ConversationId, Seq = 3 }, browserUser.Auth);
+        var invalid = await RpcAssert.FailsWithAsync(StatusCode.InvalidArgument, () => host.WebChannel.Streams()
+            .AckDeliveredAsync(new AckDeliveredRequest { ConversationId = chat.ConversationId, Seq = -1 }, browserUser.Auth).ResponseAsync);
+        Assert.Equal(["seq"], invalid.ViolatedFields());
+    }
+}

@@ -1,0 +1,85 @@
+using ChatMonolith.Protos.Messaging.V1;
+using ChatMonolith.Testing;
+using static ChatMonolith.Modules.Messaging.Tests.Features.DeliveryTests;
+
+namespace ChatMonolith.Modules.Messaging.Tests.Features;
+
+public sealed class OrderingTests(ChatHostFixture host) : IClassFixture<ChatHostFixture>
+{
+    /// <summary>
+    /// Property: whatever the interleaving of concurrent senders, a conversation's seqs are exactly 1..N, each once,
+    /// and every receiver sees the same order. Each seed generates another workload (how many each sender sends,
+    /// and how they pace themselves); a failure names its seed.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task Given_20_concurrent_senders_in_one_group_Then_seqs_are_gapless_unique_and_every_receiver_sees_one_order(int seed)
+    {
+        var random = new Random(seed);
+        var senders = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => host.Channel.RegisterAndLoginAsync()));
+        var listeners = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => host.Channel.RegisterAndLoginAsync()));
+        var group = await host.Channel.CreateGroupAsync(senders[0], $"storm {seed}", senders.Skip(1).Concat(listeners));
+        var counts = senders.Select(_ => random.Next(3, 13)).ToArray();
+        var pauses = senders.Select(_ => random.Next(0, 3)).ToArray();
+        var total = counts.Sum();
+
+        var receivers = new List<DeviceStream>();
+        foreach (var device in listeners.Append(senders[7]))
+        {
+            receivers.Add(await DeviceStream.ConnectAsync(host.Channel, device, Cursor(group, 1)));
+        }
+
+        await Task.WhenAll(receivers.Select(r => r.CaughtUpAsync()));
+        var acks = await Task.WhenAll(senders.Select(async (sender, i) =>
+        {
+            var seqs = new List<long>();
+            for (var n = 0; n < counts[i]; n++)
+            {
+                seqs.Add((await host.Channel.SendAsync(sender, group.ConversationId, $"{i}:{n}")).Seq);
+                if (pauses[i] > 0)
+                {
+                    await Task.Yield();
+                }
+            }
+
+            return seqs;
+        }));
+
+        var acknowledged = acks.SelectMany(s => s).Order().ToList();
+        Assert.Equal(Enumerable.Range(2, total).Select(s => (long)s), acknowledged);
+        var orders = new List<List<string>>();
+        foreach (var receiver in receivers)
+        {
+            var received = await receiver.MessagesAsync(group.ConversationId, total);
+            Assert.Equal(acknowledged, received.Select(m => m.Seq));
+            orders.Add(received.Select(m => m.Text).ToList());
+            await receiver.DisposeAsync();
+        }
+
+        Assert.All(orders, order => Assert.Equal(orders[0], order));
+        // Each sender's own messages keep the order they were sent in.
+        Assert.All(Enumerable.Range(0, 20), i =>
+            Assert.Equal(Enumerable.Range(0, counts[i]).Select(n => $"{i}:{n}"), orders[0].Where(t => t.StartsWith($"{i}:", StringComparison.Ordinal))));
+    }
+
+    [Fact]
+    public async Task Given_a_group_of_100_all_online_When_one_message_is_sent_Then_every_members_device_gets_it()
+    {
+        var members = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => host.Channel.RegisterAndLoginAsync()));
+        var group = await host.Channel.CreateGroupAsync(members[0], "hundred", members.Skip(1));
+        Assert.Equal(100, group.Members.Count);
+
+        var streams = await Task.WhenAll(members.Select(m => DeviceStream.ConnectAsync(host.Channel, m, Cursor(group, 1))));
+        await Task.WhenAll(streams.Select(s => s.CaughtUpAsync()));
+        var ack = await host.Channel.SendAsync(members[42], group.ConversationId, "hello, everyone");
+
+        var received = await Task.WhenAll(streams.Select(s => s.MessagesAsync(group.ConversationId, 1)));
+        Assert.All(received, r => Assert.Equal(ack.MessageId, Assert.Single(r).MessageId));
+        foreach (var stream in streams)
+        {
+            await stream.DisposeAsync();
+        }
+    }
+}
