@@ -14,10 +14,18 @@ internal sealed class Member
     /// <summary>The last seq a removed member may read (the event that removed them); null while a member.</summary>
     public long? RemovedSeq { get; set; }
 
+    /// <summary>
+    /// The highest seq the member has read: it moves when they send (sending implies having read what came before)
+    /// and when they mark a conversation read. Unread = the last seq they may read − this.
+    /// </summary>
+    public long ReadSeq { get; set; }
+
     /// <summary>The highest seq any of the member's devices acknowledged receiving.</summary>
     public long DeliveredSeq { get; set; }
 
     public bool IsActive => RemovedSeq is null;
+
+    public long UnreadCount(long lastSeq) => Math.Max(0, VisibleUpTo(lastSeq) - ReadSeq);
 
     /// <summary>The last seq this member may read, given the conversation's newest.</summary>
     public long VisibleUpTo(long lastSeq) => RemovedSeq ?? lastSeq;

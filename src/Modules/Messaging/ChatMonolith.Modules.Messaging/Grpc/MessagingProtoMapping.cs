@@ -45,6 +45,7 @@ internal static class MessagingProtoMapping
             LastActivityAt = Timestamp.FromDateTimeOffset(view.LastActivityAt),
             LastMessage = view.LastMessage is null ? null : ToProto(view.LastMessage),
             RemovedSeq = view.RemovedSeq ?? 0,
+            UnreadCount = view.UnreadCount,
         };
         conversation.Members.AddRange(view.Members.Select(m =>
             new Member { UserId = m.UserId.ToString(), Role = (MemberRole)m.Role, JoinedSeq = m.JoinedSeq }));

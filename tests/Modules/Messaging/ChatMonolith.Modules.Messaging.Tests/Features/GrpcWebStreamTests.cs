@@ -1,6 +1,7 @@
 using ChatMonolith.Protos.Messaging.V1;
 using ChatMonolith.Testing;
 using Grpc.Core;
+using Npgsql;
 using static ChatMonolith.Modules.Messaging.Tests.Features.DeliveryTests;
 
 namespace ChatMonolith.Modules.Messaging.Tests.Features;
@@ -24,9 +25,23 @@ public sealed class GrpcWebStreamTests(ChatHostFixture host) : IClassFixture<Cha
         Assert.Equal(3, ack.Seq);
         Assert.Equal("hi native", Assert.Single(await browser.MessagesAsync(chat.ConversationId, 1)).Text);
 
-        await host.WebChannel.Streams().AckDeliveredAsync(new AckDeliveredRequest { ConversationId = chat.ConversationId, Seq = 3 }, browserUser.Auth);
+        // An ack past the end is clamped, a stale one ignored: the stored watermark only moves forward, up to the last seq.
+        await host.WebChannel.Streams().AckDeliveredAsync(new AckDeliveredRequest { ConversationId = chat.ConversationId, Seq = 99 }, browserUser.Auth);
+        await host.WebChannel.Streams().AckDeliveredAsync(new AckDeliveredRequest { ConversationId = chat.ConversationId, Seq = 2 }, browserUser.Auth);
+        Assert.Equal(3, await StoredDeliveredSeqAsync(chat.ConversationId, browserUser.UserId));
         var invalid = await RpcAssert.FailsWithAsync(StatusCode.InvalidArgument, () => host.WebChannel.Streams()
             .AckDeliveredAsync(new AckDeliveredRequest { ConversationId = chat.ConversationId, Seq = -1 }, browserUser.Auth).ResponseAsync);
         Assert.Equal(["seq"], invalid.ViolatedFields());
+    }
+
+    private async Task<long> StoredDeliveredSeqAsync(string conversationId, string userId)
+    {
+        await using var connection = new NpgsqlConnection(host.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT delivered_seq FROM messaging.members WHERE conversation_id = @c AND user_id = @u", connection);
+        command.Parameters.AddWithValue("c", Guid.Parse(conversationId));
+        command.Parameters.AddWithValue("u", Guid.Parse(userId));
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 }

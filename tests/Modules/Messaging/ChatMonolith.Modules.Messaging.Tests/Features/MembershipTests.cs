@@ -51,6 +51,13 @@ public sealed class MembershipTests(ChatHostFixture host) : IClassFixture<ChatHo
         var refused = await RpcAssert.FailsWithAsync(StatusCode.PermissionDenied,
             () => host.Channel.SendAsync(removed, group.ConversationId, "let me back"));
         Assert.Equal("NOT_A_MEMBER", refused.Reason());
+
+        var stranger = await host.Channel.RegisterAndLoginAsync();
+        var strangerRead = await RpcAssert.FailsWithAsync(StatusCode.PermissionDenied, () => host.Channel.Conversations().GetMessagesAsync(
+            new GetMessagesRequest { ConversationId = group.ConversationId, Direction = Direction.Before }, stranger.Auth).ResponseAsync);
+        Assert.Equal("NOT_A_MEMBER", strangerRead.Reason());
+        await RpcAssert.FailsWithAsync(StatusCode.NotFound, () => host.Channel.Conversations().GetMessagesAsync(
+            new GetMessagesRequest { ConversationId = Guid.NewGuid().ToString(), Direction = Direction.Before }, stranger.Auth).ResponseAsync);
     }
 
     [Fact]
@@ -139,7 +146,17 @@ public sealed class MembershipTests(ChatHostFixture host) : IClassFixture<ChatHo
 
         Assert.Equal(chats[1].ConversationId, first.Conversations[0].ConversationId);
         Assert.Equal("newest", first.Conversations[0].LastMessage.Text);
-        Assert.Equal(3, first.Conversations.Concat(second.Conversations).Select(c => c.ConversationId).Distinct().Count());
+        Assert.Equal(1, first.Conversations[0].UnreadCount);
+        var all = first.Conversations.Concat(second.Conversations).ToList();
+        Assert.Equal(3, all.Select(c => c.ConversationId).Distinct().Count());
+        Assert.All(all.Skip(1), c => Assert.Equal(0, c.UnreadCount));
         Assert.Empty(second.NextCursor);
+
+        // Replying means having read: the badge clears.
+        await host.Channel.SendAsync(alice, chats[1].ConversationId, "got it");
+        var after = await host.Channel.Conversations().ListConversationsAsync(new ListConversationsRequest { PageSize = 1 }, alice.Auth);
+        Assert.Equal(0, after.Conversations[0].UnreadCount);
+        var bobsView = await host.Channel.Conversations().GetConversationAsync(new GetConversationRequest { ConversationId = chats[1].ConversationId }, others[1].Auth);
+        Assert.Equal(1, bobsView.Conversation.UnreadCount);
     }
 }

@@ -76,6 +76,10 @@ namespace ChatMonolith.Modules.Messaging.Data.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("joined_seq");
 
+                    b.Property<long>("ReadSeq")
+                        .HasColumnType("bigint")
+                        .HasColumnName("read_seq");
+
                     b.Property<long?>("RemovedSeq")
                         .HasColumnType("bigint")
                         .HasColumnName("removed_seq");

@@ -53,7 +53,7 @@ public static class AddMembersHandler
     {
         if (former is null)
         {
-            db.Members.Add(new Member { ConversationId = conversationId, UserId = userId, Role = MemberRole.Member, JoinedSeq = seq });
+            db.Members.Add(new Member { ConversationId = conversationId, UserId = userId, Role = MemberRole.Member, JoinedSeq = seq, ReadSeq = seq - 1 });
             db.UserConversations.Add(new UserConversation { UserId = userId, ConversationId = conversationId, AddedAt = now });
             return;
         }
@@ -61,6 +61,7 @@ public static class AddMembersHandler
         // Back after leaving: a new membership that reads from its own start.
         former.Role = MemberRole.Member;
         former.JoinedSeq = seq;
+        former.ReadSeq = seq - 1;
         former.RemovedSeq = null;
     }
 }

@@ -29,6 +29,7 @@ internal static class ConversationFactory
                 UserId = userId,
                 Role = kind == ConversationKind.Group && userId == creatorId ? MemberRole.Admin : MemberRole.Member,
                 JoinedSeq = 1,
+                ReadSeq = userId == creatorId ? 1 : 0,
             };
             creator ??= member;
             db.Members.Add(member);

@@ -18,6 +18,6 @@ internal static class ConversationReader
         var last = await db.Messages.AsNoTracking()
             .SingleOrDefaultAsync(m => m.ConversationId == conversation.ConversationId && m.Seq == visibleUpTo, cancellationToken);
         return new ConversationView(conversation.ConversationId, (int)conversation.Kind, conversation.Title, visibleUpTo,
-            conversation.LastActivityAt, members, last?.ToView(), reader.RemovedSeq);
+            conversation.LastActivityAt, members, last?.ToView(), reader.RemovedSeq, reader.UnreadCount(conversation.LastSeq));
     }
 }

@@ -11,7 +11,8 @@ public sealed record ConversationView(
     DateTimeOffset LastActivityAt,
     IReadOnlyList<MemberView> Members,
     MessageView? LastMessage,
-    long? RemovedSeq);
+    long? RemovedSeq,
+    long UnreadCount);
 
 /// <summary>The result of a command that changed a conversation: the new state and the system event to deliver.</summary>
 public sealed record ConversationChange(ConversationView Conversation, long Seq, FanOut? FanOut) : IHasFanOut;

@@ -17,6 +17,9 @@ internal static class GroupChange
         var entry = await ConversationLog.AppendAsync(
             db, conversationId, now, seq => ConversationLog.SystemEvent(conversationId, seq, now, actorId, kind, userIds, title), cancellationToken);
         await applyAtSeq(entry.Seq);
+        // The member who made the change has seen it.
+        await db.Members.Where(m => m.ConversationId == conversationId && m.UserId == actorId)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.ReadSeq, entry.Seq), cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
 
         var conversation = await db.Conversations.AsNoTracking().SingleAsync(c => c.ConversationId == conversationId, cancellationToken);

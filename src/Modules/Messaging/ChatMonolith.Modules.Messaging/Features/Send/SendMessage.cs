@@ -38,7 +38,7 @@ public static class SendMessageHandler
             return (Acknowledge(original, fanOut: null), events);
         }
 
-        await Membership.RequireActiveAsync(db, command.ConversationId, sender, cancellationToken);
+        var (_, member) = await Membership.RequireActiveAsync(db, command.ConversationId, sender, cancellationToken);
         var now = clock.GetUtcNow();
         var message = await ConversationLog.AppendAsync(db, command.ConversationId, now, seq => new Message
         {
@@ -50,6 +50,7 @@ public static class SendMessageHandler
             SentAt = now,
             Text = command.Text,
         }, cancellationToken);
+        member.ReadSeq = message.Seq;
         var members = await Membership.ActiveMemberIdsAsync(db, command.ConversationId, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
 

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace ChatMonolith.Modules.Messaging.Data.Migrations
 {
     [DbContext(typeof(MessagingDbContext))]
-    [Migration("20261127201849_InitialMessaging")]
+    [Migration("20261127203826_InitialMessaging")]
     partial class InitialMessaging
     {
         /// <inheritdoc />
@@ -78,6 +78,10 @@ namespace ChatMonolith.Modules.Messaging.Data.Migrations
                     b.Property<long>("JoinedSeq")
                         .HasColumnType("bigint")
                         .HasColumnName("joined_seq");
+
+                    b.Property<long>("ReadSeq")
+                        .HasColumnType("bigint")
+                        .HasColumnName("read_seq");
 
                     b.Property<long?>("RemovedSeq")
                         .HasColumnType("bigint")

@@ -42,6 +42,7 @@ namespace ChatMonolith.Modules.Messaging.Data.Migrations
                     role = table.Column<short>(type: "smallint", nullable: false),
                     joined_seq = table.Column<long>(type: "bigint", nullable: false),
                     removed_seq = table.Column<long>(type: "bigint", nullable: true),
+                    read_seq = table.Column<long>(type: "bigint", nullable: false),
                     delivered_seq = table.Column<long>(type: "bigint", nullable: false)
                 },
                 constraints: table =>
