@@ -14,6 +14,7 @@ public sealed class DeviceStream : IAsyncDisposable
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
 
     private readonly Channel<ServerEvent> _received = Channel.CreateUnbounded<ServerEvent>();
+    private readonly List<ServerEvent> _passedOver = [];
     private readonly AsyncDuplexStreamingCall<ClientEvent, ServerEvent>? _duplex;
     private readonly AsyncServerStreamingCall<ServerEvent>? _subscription;
     private readonly Task _reading;
@@ -54,9 +55,20 @@ public sealed class DeviceStream : IAsyncDisposable
             Send = new SendMessageRequest { ConversationId = conversationId, ClientMsgId = clientMsgId ?? Guid.NewGuid().ToString(), Text = text },
         });
 
-    /// <summary>The next event that matches, skipping (and keeping count of nothing) before it.</summary>
+    /// <summary>
+    /// The earliest event not taken yet that matches. Events it passes over stay for later calls, so awaiting one
+    /// kind of event never loses another.
+    /// </summary>
     public async Task<ServerEvent> NextAsync(Func<ServerEvent, bool> match, TimeSpan? timeout = null)
     {
+        var waiting = _passedOver.FindIndex(e => match(e));
+        if (waiting >= 0)
+        {
+            var found = _passedOver[waiting];
+            _passedOver.RemoveAt(waiting);
+            return found;
+        }
+
         using var cts = new CancellationTokenSource(timeout ?? Timeout);
         while (true)
         {
@@ -65,6 +77,8 @@ public sealed class DeviceStream : IAsyncDisposable
             {
                 return next;
             }
+
+            _passedOver.Add(next);
         }
     }
 
@@ -86,7 +100,8 @@ public sealed class DeviceStream : IAsyncDisposable
     /// <summary>Everything received so far and not yet taken.</summary>
     public List<ServerEvent> Drain()
     {
-        var events = new List<ServerEvent>();
+        var events = new List<ServerEvent>(_passedOver);
+        _passedOver.Clear();
         while (_received.Reader.TryRead(out var next))
         {
             events.Add(next);

@@ -1,4 +1,7 @@
+using ChatMonolith.Modules.Messaging.Features.Conversations;
+using ChatMonolith.Modules.Messaging.Grpc;
 using ChatMonolith.Modules.Messaging.Realtime;
+using ChatMonolith.Protos.Messaging.V1;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Wolverine;
@@ -29,6 +32,10 @@ internal sealed class CommandDispatcher(IMessageBus bus, DeliveryRouter router)
         if (result.FanOut is { } fanOut)
         {
             router.Deliver(fanOut.RecipientIds, fanOut.Message);
+            if (result is ConversationChange { Seq: > 1 } change)
+            {
+                router.Notify(fanOut.RecipientIds, new ServerEvent { ConversationChanged = MessagingProtoMapping.Changed(change.Conversation) });
+            }
         }
 
         return result;

@@ -52,6 +52,16 @@ internal static class MessagingProtoMapping
         return conversation;
     }
 
+    /// <summary>The shared state of a changed conversation, without what is particular to one member.</summary>
+    public static ConversationChanged Changed(ConversationView view)
+    {
+        var conversation = ToProto(view);
+        conversation.LastMessage = null;
+        conversation.UnreadCount = 0;
+        conversation.RemovedSeq = 0;
+        return new ConversationChanged { Conversation = conversation };
+    }
+
     public static SendAccepted ToProto(SentMessage sent) => new()
     {
         ConversationId = sent.ConversationId.ToString(),

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using ChatMonolith.BuildingBlocks.Errors;
 using ChatMonolith.Modules.Messaging.Features;
+using ChatMonolith.Protos.Messaging.V1;
 
 namespace ChatMonolith.Modules.Messaging.Realtime;
 
@@ -28,6 +29,21 @@ public sealed class DeliveryRouter
                 foreach (var session in sessions)
                 {
                     session.Deliver(entry);
+                }
+            }
+        }
+    }
+
+    /// <summary>An event for these users' devices that needs no ordering against the conversation's log.</summary>
+    internal void Notify(IReadOnlyList<Guid> userIds, ServerEvent serverEvent)
+    {
+        foreach (var userId in userIds)
+        {
+            if (_sessionsByUser.TryGetValue(userId, out var sessions))
+            {
+                foreach (var session in sessions)
+                {
+                    session.Send(serverEvent);
                 }
             }
         }

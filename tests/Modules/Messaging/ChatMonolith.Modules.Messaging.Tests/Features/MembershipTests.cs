@@ -36,6 +36,10 @@ public sealed class MembershipTests(ChatHostFixture host) : IClassFixture<ChatHo
             new RemoveMemberRequest { ConversationId = group.ConversationId, UserId = removed.UserId }, admin.Auth);
         await host.Channel.SendAsync(admin, group.ConversationId, "after");
 
+        var changed = (await staysPhone.NextAsync(e => e.ConversationChanged is not null)).ConversationChanged.Conversation;
+        Assert.Equal(new[] { admin.UserId, stays.UserId }.Order(), changed.Members.Select(m => m.UserId).Order());
+        Assert.Equal(removal.Seq, changed.LastSeq);
+
         // The member who stays sees all three; the removed one sees up to their removal, which is the last thing they get.
         Assert.Equal([2L, 3L, 4L], (await staysPhone.MessagesAsync(group.ConversationId, 3)).Select(m => m.Seq));
         var seen = await removedPhone.MessagesAsync(group.ConversationId, 2);

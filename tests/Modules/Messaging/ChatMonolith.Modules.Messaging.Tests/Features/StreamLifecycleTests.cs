@@ -1,0 +1,67 @@
+using ChatMonolith.Protos.Identity.V1;
+using ChatMonolith.Protos.Messaging.V1;
+using ChatMonolith.Testing;
+using Grpc.Core;
+using static ChatMonolith.Modules.Messaging.Tests.Features.DeliveryTests;
+
+namespace ChatMonolith.Modules.Messaging.Tests.Features;
+
+public sealed class StreamLifecycleTests(ChatHostFixture host) : IClassFixture<ChatHostFixture>
+{
+    [Fact]
+    public async Task Given_an_open_stream_When_its_device_is_revoked_Then_the_stream_ends_at_once_with_unauthenticated()
+    {
+        var alice = await host.Channel.RegisterAndLoginAsync();
+        var laptop = await host.Channel.LoginAsync(alice.Username, "laptop");
+        await using var stream = await DeviceStream.ConnectAsync(host.Channel, laptop);
+        await stream.CaughtUpAsync();
+
+        // Identity publishes DeviceRevoked; Messaging, which holds the stream, hears it through Wolverine.
+        await host.Channel.Identity().RevokeDeviceAsync(new RevokeDeviceRequest { DeviceId = laptop.DeviceId }, alice.Auth);
+
+        var ended = await Assert.ThrowsAsync<RpcException>(() => stream.Completion.WaitAsync(DeviceStream.Timeout));
+        Assert.Equal(StatusCode.Unauthenticated, ended.StatusCode);
+        Assert.Equal("DEVICE_REVOKED", ended.Reason());
+    }
+
+    [Fact]
+    public async Task Given_an_unknown_user_When_opening_a_chat_or_a_group_with_them_Then_the_answer_is_not_found()
+    {
+        var alice = await host.Channel.RegisterAndLoginAsync();
+        var conversations = host.Channel.Conversations();
+
+        var direct = await RpcAssert.FailsWithAsync(StatusCode.NotFound,
+            () => conversations.OpenDirectChatAsync(new OpenDirectChatRequest { UserId = Guid.NewGuid().ToString() }, alice.Auth).ResponseAsync);
+        var group = await RpcAssert.FailsWithAsync(StatusCode.NotFound,
+            () => conversations.CreateGroupAsync(new CreateGroupRequest { Title = "ghosts", MemberIds = { Guid.NewGuid().ToString() } }, alice.Auth).ResponseAsync);
+        Assert.Equal("USER_NOT_FOUND", direct.Reason());
+        Assert.Equal("USER_NOT_FOUND", group.Reason());
+
+        var self = await RpcAssert.FailsWithAsync(StatusCode.InvalidArgument,
+            () => conversations.OpenDirectChatAsync(new OpenDirectChatRequest { UserId = alice.UserId }, alice.Auth).ResponseAsync);
+        Assert.Equal(["user_id"], self.ViolatedFields());
+    }
+
+    [Fact]
+    public async Task Given_a_member_added_to_a_group_while_online_When_the_group_talks_Then_they_get_it_from_their_join_on()
+    {
+        var admin = await host.Channel.RegisterAndLoginAsync();
+        var early = await host.Channel.RegisterAndLoginAsync();
+        var late = await host.Channel.RegisterAndLoginAsync();
+        var group = await host.Channel.CreateGroupAsync(admin, "growing", [early]);
+        await host.Channel.SendAsync(admin, group.ConversationId, "before you came");
+        await using var latePhone = await DeviceStream.ConnectAsync(host.Channel, late);
+        await latePhone.CaughtUpAsync();
+
+        var added = await host.Channel.Conversations().AddMembersAsync(
+            new AddMembersRequest { ConversationId = group.ConversationId, UserIds = { late.UserId } }, admin.Auth);
+        await host.Channel.SendAsync(early, group.ConversationId, "welcome");
+
+        var seen = await latePhone.MessagesAsync(group.ConversationId, 2);
+        Assert.Equal([added.Seq, added.Seq + 1], seen.Select(m => m.Seq));
+        Assert.Equal(SystemEvent.Types.Kind.MembersAdded, seen[0].System.Kind);
+        Assert.Equal("welcome", seen[1].Text);
+        var changed = (await latePhone.NextAsync(e => e.ConversationChanged is not null)).ConversationChanged.Conversation;
+        Assert.Contains(changed.Members, m => m.UserId == late.UserId && m.JoinedSeq == added.Seq);
+    }
+}
