@@ -25,14 +25,16 @@ public static class ModuleDbContextRegistration
         var connectionString = configuration.GetConnectionString(ConnectionStringName)
             ?? throw new InvalidOperationException($"ConnectionStrings:{ConnectionStringName} is not set.");
 
-        services.AddDbContextWithWolverineIntegration<TContext>(
-            options => options
-                .UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history", schema))
-                .UseSnakeCaseNamingConvention(),
-            WolverineSchema);
+        services.AddDbContextWithWolverineIntegration<TContext>(options => Configure(options, connectionString, schema), WolverineSchema);
         services.AddSingleton<IModuleMigrator>(sp =>
             new ModuleMigrator<TContext>(sp.GetRequiredService<IServiceScopeFactory>(), connectionString, schema));
         services.AddHostedService<DbContextWarmup<TContext>>();
         return services;
     }
+
+    /// <summary>The options every module's DbContext uses: Npgsql, snake_case names, a history table in its own schema.</summary>
+    public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder options, string connectionString, string schema) =>
+        options
+            .UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history", schema))
+            .UseSnakeCaseNamingConvention();
 }

@@ -1,14 +1,9 @@
+using ChatMonolith.BuildingBlocks.Persistence;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Design;
 
 namespace ChatMonolith.Modules.Identity.Data;
 
-/// <summary>Lets <c>dotnet ef migrations add</c> build the model without starting the host.</summary>
-internal sealed class IdentityDbContextDesignFactory : IDesignTimeDbContextFactory<IdentityDbContext>
+internal sealed class IdentityDbContextDesignFactory() : ModuleDesignTimeFactory<IdentityDbContext>(IdentityDbContext.Schema)
 {
-    public IdentityDbContext CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<IdentityDbContext>()
-            .UseNpgsql("Host=localhost", npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history", IdentityDbContext.Schema))
-            .UseSnakeCaseNamingConvention()
-            .Options);
+    protected override IdentityDbContext Create(DbContextOptions<IdentityDbContext> options) => new(options);
 }

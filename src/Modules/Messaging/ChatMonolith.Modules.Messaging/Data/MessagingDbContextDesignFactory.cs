@@ -1,14 +1,9 @@
+using ChatMonolith.BuildingBlocks.Persistence;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Design;
 
 namespace ChatMonolith.Modules.Messaging.Data;
 
-/// <summary>Lets <c>dotnet ef migrations add</c> build the model without starting the host.</summary>
-internal sealed class MessagingDbContextDesignFactory : IDesignTimeDbContextFactory<MessagingDbContext>
+internal sealed class MessagingDbContextDesignFactory() : ModuleDesignTimeFactory<MessagingDbContext>(MessagingDbContext.Schema)
 {
-    public MessagingDbContext CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<MessagingDbContext>()
-            .UseNpgsql("Host=localhost", npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history", MessagingDbContext.Schema))
-            .UseSnakeCaseNamingConvention()
-            .Options);
+    protected override MessagingDbContext Create(DbContextOptions<MessagingDbContext> options) => new(options);
 }
