@@ -24,6 +24,8 @@ internal static class WolverineRegistration
             }
 
             wolverine.PersistMessagesWithPostgresql(connectionString, ModuleDbContextRegistration.WolverineSchema);
+            // MigrateModulesAsync creates the storage, once per Wolverine version (WolverineStorageMigration).
+            wolverine.AutoBuildMessageStorageOnStartup = JasperFx.AutoCreate.None;
             wolverine.UseEntityFrameworkCoreTransactions();
             wolverine.Policies.AutoApplyTransactions();
             wolverine.Policies.UseDurableLocalQueues();
