@@ -32,7 +32,7 @@ internal sealed class CommandDispatcher(IMessageBus bus, DeliveryRouter router)
         if (result.FanOut is { } fanOut)
         {
             router.Deliver(fanOut.RecipientIds, fanOut.Message);
-            if (result is ConversationChange { Seq: > 1 } change)
+            if (result is ConversationChange change)
             {
                 router.Notify(fanOut.RecipientIds, new ServerEvent { ConversationChanged = MessagingProtoMapping.Changed(change.Conversation) });
             }

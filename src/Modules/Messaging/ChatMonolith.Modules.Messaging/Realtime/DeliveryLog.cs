@@ -23,13 +23,19 @@ internal sealed class DeliveryLog(IServiceScopeFactory scopes)
         return (await WindowsAsync(db, userId, [conversationId], cancellationToken)).SingleOrDefault();
     }
 
-    /// <summary>The entries of <paramref name="conversationId"/> from <paramref name="fromSeq"/> to <paramref name="toSeq"/>, oldest first.</summary>
-    public async Task<List<MessageView>> ReadAsync(Guid conversationId, long fromSeq, long toSeq, int limit, CancellationToken cancellationToken)
+    /// <summary>
+    /// The entries of <paramref name="conversationId"/> from <paramref name="fromSeq"/> to <paramref name="toSeq"/>,
+    /// oldest first, that <paramref name="userId"/>'s current membership lets them read (a member who left and came
+    /// back does not get what was said in between).
+    /// </summary>
+    public async Task<List<MessageView>> ReadAsync(Guid userId, Guid conversationId, long fromSeq, long toSeq, int limit, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MessagingDbContext>();
+        var membership = db.Members.Where(m => m.ConversationId == conversationId && m.UserId == userId);
         var messages = await db.Messages.AsNoTracking()
             .Where(m => m.ConversationId == conversationId && m.Seq >= fromSeq && m.Seq <= toSeq)
+            .Where(m => membership.Any(x => m.Seq >= x.JoinedSeq && (x.RemovedSeq == null || m.Seq <= x.RemovedSeq)))
             .OrderBy(m => m.Seq)
             .Take(limit)
             .ToListAsync(cancellationToken);

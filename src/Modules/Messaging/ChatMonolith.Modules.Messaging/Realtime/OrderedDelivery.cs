@@ -1,4 +1,3 @@
-using ChatMonolith.Modules.Messaging.Data;
 using ChatMonolith.Modules.Messaging.Features;
 using ChatMonolith.Modules.Messaging.Grpc;
 using ChatMonolith.Protos.Messaging.V1;
@@ -11,7 +10,7 @@ namespace ChatMonolith.Modules.Messaging.Realtime;
 /// only ever writes that one: an older entry is a duplicate and is dropped, a newer one means entries are missing
 /// (the catch-up, or fan-outs of concurrent senders overtaking each other), and those are read from the database
 /// first. Every seq a committed entry has below a delivered one is itself committed, because seqs are taken under
-/// the conversation's row lock, so the read always finds them.
+/// the conversation's row lock, so the read always finds them; it returns only what the device's user may read.
 /// </summary>
 internal sealed class OrderedDelivery(DeviceSession session, DeliveryLog log, IServerStreamWriter<ServerEvent> stream, int pageSize)
 {
@@ -57,12 +56,6 @@ internal sealed class OrderedDelivery(DeviceSession session, DeliveryLog log, IS
             next = window.JoinedSeq;
         }
 
-        if (IsOwnJoin(entry))
-        {
-            // A re-added member reads from the new membership on, not what was said while they were away.
-            next = Math.Max(next, entry.Seq);
-        }
-
         if (entry.Seq < next)
         {
             return;
@@ -78,7 +71,7 @@ internal sealed class OrderedDelivery(DeviceSession session, DeliveryLog log, IS
     {
         while (from <= to)
         {
-            var page = await log.ReadAsync(conversationId, from, to, pageSize, cancellationToken);
+            var page = await log.ReadAsync(session.Caller.UserId, conversationId, from, to, pageSize, cancellationToken);
             foreach (var entry in page)
             {
                 await WriteAsync(new ServerEvent { Message = MessagingProtoMapping.ToProto(entry) }, cancellationToken);
@@ -94,10 +87,6 @@ internal sealed class OrderedDelivery(DeviceSession session, DeliveryLog log, IS
 
         return from;
     }
-
-    private bool IsOwnJoin(MessageView entry) =>
-        entry.SystemKind is (int)SystemEventKind.MembersAdded or (int)SystemEventKind.ConversationCreated
-        && entry.SystemUserIds.Contains(session.Caller.UserId);
 
     // A write is never cancelled half-way: that would reset the whole HTTP/2 stream and the device would see
     // CANCELLED instead of why it was cut off. A write blocked by a device that stopped reading ends when it reads

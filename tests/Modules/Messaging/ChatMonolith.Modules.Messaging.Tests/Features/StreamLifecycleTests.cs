@@ -64,4 +64,26 @@ public sealed class StreamLifecycleTests(ChatHostFixture host) : IClassFixture<C
         var changed = (await latePhone.NextAsync(e => e.ConversationChanged is not null)).ConversationChanged.Conversation;
         Assert.Contains(changed.Members, m => m.UserId == late.UserId && m.JoinedSeq == added.Seq);
     }
+
+    [Fact]
+    public async Task Given_a_member_removed_and_added_back_while_online_When_the_group_talks_Then_they_never_get_what_was_said_in_between()
+    {
+        var admin = await host.Channel.RegisterAndLoginAsync();
+        var returning = await host.Channel.RegisterAndLoginAsync();
+        var group = await host.Channel.CreateGroupAsync(admin, "revolving door", [returning]);
+        await using var phone = await DeviceStream.ConnectAsync(host.Channel, returning, Cursor(group, 1));
+        await phone.CaughtUpAsync();
+        var conversations = host.Channel.Conversations();
+
+        var removed = await conversations.RemoveMemberAsync(new RemoveMemberRequest { ConversationId = group.ConversationId, UserId = returning.UserId }, admin.Auth);
+        await host.Channel.SendAsync(admin, group.ConversationId, "while you were away");
+        var added = await conversations.AddMembersAsync(new AddMembersRequest { ConversationId = group.ConversationId, UserIds = { returning.UserId } }, admin.Auth);
+        await host.Channel.SendAsync(admin, group.ConversationId, "welcome back");
+
+        var seen = await phone.MessagesAsync(group.ConversationId, 3);
+        Assert.Equal([removed.Seq, added.Seq, added.Seq + 1], seen.Select(m => m.Seq));
+        Assert.Equal("welcome back", seen[2].Text);
+        var history = await conversations.GetMessagesAsync(new GetMessagesRequest { ConversationId = group.ConversationId, Direction = Direction.After }, returning.Auth);
+        Assert.DoesNotContain(history.Messages, m => m.Text == "while you were away");
+    }
 }
