@@ -17,8 +17,22 @@ public sealed class DeliveryRouter
     internal void Register(DeviceSession session) =>
         _sessionsByUser.AddOrUpdate(session.Caller.UserId, _ => [session], (_, sessions) => sessions.Add(session));
 
-    internal void Unregister(DeviceSession session) =>
-        _sessionsByUser.AddOrUpdate(session.Caller.UserId, _ => [], (_, sessions) => sessions.Remove(session));
+    internal void Unregister(DeviceSession session)
+    {
+        var userId = session.Caller.UserId;
+        while (_sessionsByUser.TryGetValue(userId, out var sessions))
+        {
+            // A user with no open stream leaves no entry behind, so the map holds only who is connected.
+            var remaining = sessions.Remove(session);
+            var replaced = remaining.IsEmpty
+                ? _sessionsByUser.TryRemove(KeyValuePair.Create(userId, sessions))
+                : _sessionsByUser.TryUpdate(userId, remaining, sessions);
+            if (replaced)
+            {
+                return;
+            }
+        }
+    }
 
     internal void Deliver(IReadOnlyList<Guid> userIds, MessageView entry)
     {
