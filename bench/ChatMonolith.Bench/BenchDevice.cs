@@ -1,0 +1,44 @@
+using ChatMonolith.Protos.Identity.V1;
+using ChatMonolith.Protos.Messaging.V1;
+using Grpc.Core;
+using Grpc.Net.Client;
+
+namespace ChatMonolith.Bench;
+
+/// <summary>A simulated phone: a user, its signed-in device, and the channel it talks on.</summary>
+internal sealed class BenchDevice(string userId, Metadata auth, GrpcChannel channel)
+{
+    public string UserId { get; } = userId;
+
+    public Metadata Auth { get; } = auth;
+
+    public GrpcChannel Channel { get; } = channel;
+
+    public string ConversationId { get; set; } = "";
+
+    public static async Task<List<BenchDevice>> SetUpAsync(BenchOptions options, Func<int, GrpcChannel> channelFor)
+    {
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var devices = new BenchDevice[options.Users];
+        using var setup = GrpcChannel.ForAddress(options.Target);
+        var identity = new IdentityService.IdentityServiceClient(setup);
+        await Parallel.ForEachAsync(Enumerable.Range(0, options.Users), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
+        {
+            var username = $"bench_{run}_{i}";
+            const string password = "bench password 123";
+            await identity.RegisterAsync(new RegisterRequest { Username = username, Password = password }, cancellationToken: ct);
+            var login = await identity.LoginAsync(new LoginRequest { Username = username, Password = password, DeviceName = "bench", Platform = Platform.Android }, cancellationToken: ct);
+            devices[i] = new BenchDevice(login.UserId, new Metadata { { "authorization", "Bearer " + login.Tokens.AccessToken } }, channelFor(i));
+        });
+
+        var conversations = new ConversationService.ConversationServiceClient(setup);
+        await Parallel.ForEachAsync(Enumerable.Range(0, options.Users / 2), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (pair, ct) =>
+        {
+            var (a, b) = (devices[2 * pair], devices[(2 * pair) + 1]);
+            var chat = await conversations.OpenDirectChatAsync(new OpenDirectChatRequest { UserId = b.UserId }, a.Auth, cancellationToken: ct);
+            a.ConversationId = b.ConversationId = chat.Conversation.ConversationId;
+        });
+
+        return [.. devices];
+    }
+}

@@ -1,0 +1,60 @@
+namespace ChatMonolith.Bench;
+
+/// <summary>The command line: <c>direct --users 1000 --rate 5000 --duration 30 ...</c>.</summary>
+internal sealed record BenchOptions(
+    string Scenario,
+    Uri Target,
+    int Users,
+    int Rate,
+    TimeSpan Duration,
+    TimeSpan Warmup,
+    int Connections,
+    string? StartHost,
+    int? HostPid,
+    string? JsonPath)
+{
+    public const string Usage = """
+        usage: bench direct [options]
+          --target URL        the host's native gRPC endpoint (default http://127.0.0.1:5080)
+          --users N           simulated users, in 1-on-1 pairs, one device each (default 1000)
+          --rate N            offered messages per second in total; 0 = closed loop, each sender as fast as its acks come (default 0)
+          --duration S        measured seconds (default 30)
+          --warmup S          unmeasured seconds before (default 5)
+          --connections N     share N HTTP/2 connections among all devices; 0 = one connection per device, as phones have (default 0)
+          --start-host DLL    start this published ChatMonolith.Host.dll first (with scripts/services env) and stop it after
+          --host-pid PID      read CPU and RSS of an already running host from /proc
+          --json FILE         also write the results as JSON
+        """;
+
+    public static BenchOptions Parse(string[] args)
+    {
+        if (args.Length == 0 || args[0] != "direct")
+        {
+            throw new ArgumentException("the scenario must be 'direct'");
+        }
+
+        var values = new Dictionary<string, string>();
+        for (var i = 1; i < args.Length; i += 2)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
+            {
+                throw new ArgumentException($"expected --option value at '{args[i]}'");
+            }
+
+            values[args[i][2..]] = args[i + 1];
+        }
+
+        int Int(string name, int fallback) => values.TryGetValue(name, out var v) ? int.Parse(v, System.Globalization.CultureInfo.InvariantCulture) : fallback;
+        return new BenchOptions(
+            args[0],
+            new Uri(values.GetValueOrDefault("target", "http://127.0.0.1:5080")),
+            Int("users", 1000),
+            Int("rate", 0),
+            TimeSpan.FromSeconds(Int("duration", 30)),
+            TimeSpan.FromSeconds(Int("warmup", 5)),
+            Int("connections", 0),
+            values.GetValueOrDefault("start-host"),
+            values.TryGetValue("host-pid", out var pid) ? int.Parse(pid, System.Globalization.CultureInfo.InvariantCulture) : null,
+            values.GetValueOrDefault("json"));
+    }
+}

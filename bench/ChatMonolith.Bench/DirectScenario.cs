@@ -1,0 +1,187 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using ChatMonolith.Protos.Messaging.V1;
+using Grpc.Core;
+
+namespace ChatMonolith.Bench;
+
+/// <summary>
+/// Users in 1-on-1 pairs, both sides sending over their Connect streams. Measures send→ack and send→receive on the
+/// same clock, counts what was lost, doubled or out of order (all must be 0), and the host's CPU and memory.
+/// </summary>
+internal sealed class DirectScenario(BenchOptions options, List<BenchDevice> devices, ProcessSampler? host)
+{
+    private readonly LatencyRecorder _ackLatency = new();
+    private readonly LatencyRecorder _deliveryLatency = new();
+    private readonly ConcurrentDictionary<string, long> _sentAt = new();
+    private long _sent;
+    private long _acked;
+    private long _delivered;
+    private long _duplicates;
+    private long _outOfOrder;
+    private long _rejected;
+    private volatile bool _recording;
+
+    public async Task<DirectResult> RunAsync()
+    {
+        using var stop = new CancellationTokenSource();
+        var streams = new List<(BenchDevice Device, AsyncDuplexStreamingCall<ClientEvent, ServerEvent> Call, Task Receiving)>();
+        foreach (var device in devices)
+        {
+            var call = new ChatStreamService.ChatStreamServiceClient(device.Channel).Connect(device.Auth, cancellationToken: stop.Token);
+            var caughtUp = new TaskCompletionSource();
+            await call.RequestStream.WriteAsync(new ClientEvent { Hello = new Hello { Cursors = { new ConversationCursor { ConversationId = device.ConversationId, Seq = 1 } } } });
+            streams.Add((device, call, ReceiveAsync(device, call.ResponseStream, caughtUp)));
+            await caughtUp.Task;
+        }
+
+        var sending = new CancellationTokenSource();
+        var senders = streams.Select((s, i) => SendAsync(s.Device, s.Call.RequestStream, i, sending.Token)).ToList();
+        await Task.Delay(options.Warmup);
+        var cpuBefore = host?.Sample();
+        var measured = Stopwatch.StartNew();
+        var (ackedBefore, deliveredBefore) = (Interlocked.Read(ref _acked), Interlocked.Read(ref _delivered));
+        _recording = true;
+        await Task.Delay(options.Duration);
+        _recording = false;
+        var elapsed = measured.Elapsed;
+        var (ackedAfter, deliveredAfter) = (Interlocked.Read(ref _acked), Interlocked.Read(ref _delivered));
+        var cpuAfter = host?.Sample();
+        await sending.CancelAsync();
+        await Task.WhenAll(senders);
+
+        // Everything acknowledged must arrive: wait for the stragglers, then whatever is missing is lost.
+        var drain = Stopwatch.StartNew();
+        while ((Interlocked.Read(ref _acked) < Interlocked.Read(ref _sent) - Interlocked.Read(ref _rejected)
+                || Interlocked.Read(ref _delivered) < Interlocked.Read(ref _acked)) && drain.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(50);
+        }
+
+        await stop.CancelAsync();
+        foreach (var stream in streams)
+        {
+            stream.Call.Dispose();
+        }
+
+        return new DirectResult(
+            options.Users, options.Rate, elapsed.TotalSeconds,
+            (deliveredAfter - deliveredBefore) / elapsed.TotalSeconds,
+            (ackedAfter - ackedBefore) / elapsed.TotalSeconds,
+            _ackLatency.Summary(), _deliveryLatency.Summary(),
+            Interlocked.Read(ref _sent), Interlocked.Read(ref _acked), Interlocked.Read(ref _rejected),
+            Math.Max(0, Interlocked.Read(ref _acked) - Interlocked.Read(ref _delivered)), _duplicates, _outOfOrder,
+            cpuBefore is { } b && cpuAfter is { } a ? (a.Cpu - b.Cpu).TotalSeconds / elapsed.TotalSeconds * 100 : null,
+            cpuAfter?.RssBytes, host?.PeakRssBytes);
+    }
+
+    private async Task SendAsync(BenchDevice device, IClientStreamWriter<ClientEvent> requests, int index, CancellationToken cancellationToken)
+    {
+        // Open loop: each device sends on its own schedule, and latency counts from when the send was due.
+        var interval = options.Rate > 0 ? Stopwatch.Frequency * options.Users / (double)options.Rate : 0;
+        var due = Stopwatch.GetTimestamp() + (long)(interval * index / options.Users);
+        var inFlight = new SemaphoreSlim(options.Rate > 0 ? 1_000 : 1);
+        _inFlight[device.UserId] = inFlight;
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                if (interval > 0)
+                {
+                    var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
+                    if (wait > TimeSpan.Zero)
+                    {
+                        await Task.Delay(wait, cancellationToken);
+                    }
+                }
+
+                await inFlight.WaitAsync(cancellationToken);
+                var sentAt = interval > 0 ? due : Stopwatch.GetTimestamp();
+                var clientMsgId = Guid.NewGuid().ToString();
+                _sentAt[clientMsgId] = sentAt;
+                Interlocked.Increment(ref _sent);
+                await requests.WriteAsync(new ClientEvent
+                {
+                    Send = new SendMessageRequest
+                    {
+                        ConversationId = device.ConversationId,
+                        ClientMsgId = clientMsgId,
+                        Text = sentAt.ToString(CultureInfo.InvariantCulture) + " hello, this is a typical short chat message",
+                    },
+                }, cancellationToken);
+                due += (long)interval;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _inFlight = new();
+
+    private async Task ReceiveAsync(BenchDevice device, IAsyncStreamReader<ServerEvent> events, TaskCompletionSource caughtUp)
+    {
+        var expectedSeq = 2L;
+        try
+        {
+            while (await events.MoveNext(CancellationToken.None))
+            {
+                var now = Stopwatch.GetTimestamp();
+                var serverEvent = events.Current;
+                switch (serverEvent.EventCase)
+                {
+                    case ServerEvent.EventOneofCase.CaughtUp:
+                        caughtUp.TrySetResult();
+                        break;
+                    case ServerEvent.EventOneofCase.SendAccepted:
+                        Interlocked.Increment(ref _acked);
+                        if (_sentAt.TryGetValue(serverEvent.SendAccepted.ClientMsgId, out var sentAt) && _recording)
+                        {
+                            _ackLatency.Record(sentAt, now);
+                        }
+
+                        _inFlight[device.UserId].Release();
+                        break;
+                    case ServerEvent.EventOneofCase.Rejected:
+                        Interlocked.Increment(ref _rejected);
+                        _inFlight[device.UserId].Release();
+                        break;
+                    case ServerEvent.EventOneofCase.Message:
+                        var message = serverEvent.Message;
+                        if (message.Seq < expectedSeq)
+                        {
+                            Interlocked.Increment(ref _duplicates);
+                            break;
+                        }
+
+                        if (message.Seq > expectedSeq)
+                        {
+                            Interlocked.Increment(ref _outOfOrder);
+                        }
+
+                        expectedSeq = message.Seq + 1;
+                        if (message.SenderId != device.UserId)
+                        {
+                            Interlocked.Increment(ref _delivered);
+                            var stamp = message.Text.AsSpan(0, message.Text.IndexOf(' ', StringComparison.Ordinal));
+                            if (_recording)
+                            {
+                                _deliveryLatency.Record(long.Parse(stamp, CultureInfo.InvariantCulture), now);
+                            }
+                        }
+
+                        break;
+                }
+            }
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled)
+        {
+        }
+        catch (RpcException e)
+        {
+            Console.Error.WriteLine($"stream of {device.UserId} ended: {e.Status}");
+            caughtUp.TrySetException(e);
+        }
+    }
+}

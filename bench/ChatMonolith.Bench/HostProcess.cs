@@ -1,0 +1,63 @@
+using System.Diagnostics;
+
+namespace ChatMonolith.Bench;
+
+/// <summary>A ChatMonolith host started by the bench for a one-command run, with the local services' settings.</summary>
+internal sealed class HostProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private HostProcess(Process process) => _process = process;
+
+    public int Pid => _process.Id;
+
+    public static async Task<HostProcess> StartAsync(string dll, Uri target)
+    {
+        var info = new ProcessStartInfo("dotnet", [dll])
+        {
+            WorkingDirectory = Path.GetDirectoryName(Path.GetFullPath(dll))!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        info.Environment["Host__GrpcPort"] = target.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        info.Environment["Host__WebPort"] = (target.Port + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        // The bench measures messaging; password hashing is paid once per device in the untimed setup.
+        info.Environment["Identity__PasswordHashIterations"] = "10000";
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? "Development";
+        var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("host: " + e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        using var http = new HttpClient();
+        var health = new UriBuilder(target) { Port = target.Port + 1, Path = "/healthz" }.Uri;
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            try
+            {
+                if ((await http.GetAsync(health)).IsSuccessStatusCode)
+                {
+                    return new HostProcess(process);
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(100); // polling a process that is starting: no event to await
+        }
+
+        process.Kill();
+        throw new TimeoutException("the host did not become healthy within 60 s");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+    }
+}

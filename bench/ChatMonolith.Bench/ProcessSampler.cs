@@ -1,0 +1,22 @@
+using System.Globalization;
+
+namespace ChatMonolith.Bench;
+
+/// <summary>CPU time and resident memory of the host process, read from /proc.</summary>
+internal sealed class ProcessSampler(int pid)
+{
+    private static readonly double TicksPerSecond = 100; // USER_HZ on Linux
+
+    public long PeakRssBytes { get; private set; }
+
+    public (TimeSpan Cpu, long RssBytes) Sample()
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        var rssLine = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        var rss = long.Parse(rssLine.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+        PeakRssBytes = Math.Max(PeakRssBytes, rss);
+        return (TimeSpan.FromSeconds(ticks / TicksPerSecond), rss);
+    }
+}
