@@ -33,11 +33,8 @@ public static class ListConversationsHandler
             .Take(pageSize + 1)
             .ToList();
 
-        var page = new List<ConversationView>();
-        foreach (var (conversation, _) in ordered.Take(pageSize))
-        {
-            page.Add(await ConversationReader.ReadAsync(db, conversation, memberships[conversation.ConversationId], cancellationToken));
-        }
+        var page = await ConversationReader.ReadManyAsync(
+            db, ordered.Take(pageSize).Select(c => (c.Conversation, memberships[c.Conversation.ConversationId])).ToList(), cancellationToken);
 
         var next = ordered.Count > pageSize ? EncodeCursor(ordered[pageSize - 1].Activity.UtcTicks, ordered[pageSize - 1].Conversation.ConversationId) : "";
         return new ConversationPage(page, next);
