@@ -2,6 +2,7 @@ using ChatMonolith.BuildingBlocks.Security;
 using ChatMonolith.Modules.Identity.Contracts;
 using ChatMonolith.Modules.Identity.Data;
 using Microsoft.EntityFrameworkCore;
+using Wolverine.Attributes;
 
 namespace ChatMonolith.Modules.Identity.Features.Devices;
 
@@ -11,6 +12,8 @@ public sealed record DeviceView(
     Guid DeviceId, string Name, DevicePlatform Platform, DateTimeOffset CreatedAt, DateTimeOffset LastActiveAt,
     DateTimeOffset? RevokedAt, bool Current);
 
+/// <summary>Reads only: no transaction, no outbox.</summary>
+[NonTransactional]
 public static class ListDevicesHandler
 {
     public static async Task<IReadOnlyList<DeviceView>> Handle(ListDevices query, IdentityDbContext db, CancellationToken cancellationToken)

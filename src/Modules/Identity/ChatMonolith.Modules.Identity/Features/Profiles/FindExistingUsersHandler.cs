@@ -1,10 +1,13 @@
 using ChatMonolith.Modules.Identity.Contracts;
 using ChatMonolith.Modules.Identity.Data;
 using Microsoft.EntityFrameworkCore;
+using Wolverine.Attributes;
 
 namespace ChatMonolith.Modules.Identity.Features.Profiles;
 
 /// <summary>Answers other modules' <see cref="FindExistingUsers"/>.</summary>
+/// <summary>Reads only: no transaction, no outbox.</summary>
+[NonTransactional]
 public static class FindExistingUsersHandler
 {
     public static async Task<ExistingUsers> Handle(FindExistingUsers query, IdentityDbContext db, CancellationToken cancellationToken)

@@ -1,11 +1,14 @@
 using ChatMonolith.BuildingBlocks.Errors;
 using ChatMonolith.Modules.Identity.Data;
 using Microsoft.EntityFrameworkCore;
+using Wolverine.Attributes;
 
 namespace ChatMonolith.Modules.Identity.Features.Profiles;
 
 public sealed record GetProfile(Guid UserId);
 
+/// <summary>Reads only: no transaction, no outbox.</summary>
+[NonTransactional]
 public static class GetProfileHandler
 {
     public static async Task<ProfileView> Handle(GetProfile query, IdentityDbContext db, CancellationToken cancellationToken) =>

@@ -4,6 +4,7 @@ using ChatMonolith.BuildingBlocks.Errors;
 using ChatMonolith.Modules.Identity.Data;
 using ChatMonolith.Modules.Identity.Features.Register;
 using Microsoft.EntityFrameworkCore;
+using Wolverine.Attributes;
 
 namespace ChatMonolith.Modules.Identity.Features.Profiles;
 
@@ -11,6 +12,8 @@ public sealed record SearchUsers(string Prefix, int PageSize, string Cursor);
 
 public sealed record ProfilePage(IReadOnlyList<ProfileView> Users, string NextCursor);
 
+/// <summary>Reads only: no transaction, no outbox.</summary>
+[NonTransactional]
 public static class SearchUsersHandler
 {
     public const int DefaultPageSize = 20;

@@ -4,6 +4,7 @@ using ChatMonolith.BuildingBlocks.Errors;
 using ChatMonolith.BuildingBlocks.Security;
 using ChatMonolith.Modules.Messaging.Data;
 using Microsoft.EntityFrameworkCore;
+using Wolverine.Attributes;
 
 namespace ChatMonolith.Modules.Messaging.Features.Conversations;
 
@@ -11,6 +12,8 @@ public sealed record ListConversations(Caller Caller, int PageSize, string Curso
 
 public sealed record ConversationPage(IReadOnlyList<ConversationView> Conversations, string NextCursor);
 
+/// <summary>Reads only: no transaction, no outbox.</summary>
+[NonTransactional]
 public static class ListConversationsHandler
 {
     public static async Task<ConversationPage> Handle(ListConversations query, MessagingDbContext db, CancellationToken cancellationToken)

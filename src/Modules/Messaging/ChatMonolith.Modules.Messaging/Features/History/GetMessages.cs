@@ -2,6 +2,7 @@ using ChatMonolith.BuildingBlocks.Errors;
 using ChatMonolith.BuildingBlocks.Security;
 using ChatMonolith.Modules.Messaging.Data;
 using Microsoft.EntityFrameworkCore;
+using Wolverine.Attributes;
 
 namespace ChatMonolith.Modules.Messaging.Features.History;
 
@@ -10,6 +11,8 @@ public sealed record GetMessages(Caller Caller, Guid ConversationId, bool Before
 
 public sealed record MessagePage(IReadOnlyList<MessageView> Messages, bool HasMore, long NextAnchorSeq);
 
+/// <summary>Reads only: no transaction, no outbox.</summary>
+[NonTransactional]
 public static class GetMessagesHandler
 {
     public const int MaxPageSize = 100;

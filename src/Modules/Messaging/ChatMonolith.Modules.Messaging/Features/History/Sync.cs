@@ -2,6 +2,7 @@ using ChatMonolith.BuildingBlocks.Errors;
 using ChatMonolith.BuildingBlocks.Security;
 using ChatMonolith.Modules.Messaging.Data;
 using Microsoft.EntityFrameworkCore;
+using Wolverine.Attributes;
 
 namespace ChatMonolith.Modules.Messaging.Features.History;
 
@@ -9,6 +10,8 @@ public sealed record Sync(Caller Caller, string Cursor, int PageSize);
 
 public sealed record SyncPage(IReadOnlyList<MessageView> Messages, string NextCursor, bool HasMore);
 
+/// <summary>Reads only: no transaction, no outbox.</summary>
+[NonTransactional]
 public static class SyncHandler
 {
     public const int MaxPageSize = 500;
