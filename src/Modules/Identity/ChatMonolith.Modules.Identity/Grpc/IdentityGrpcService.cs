@@ -67,18 +67,14 @@ internal sealed class IdentityGrpcService(IMessageBus bus) : IdentityServiceBase
 
     public override async Task<RevokeDeviceResponse> RevokeDevice(RevokeDeviceRequest request, ServerCallContext context)
     {
-        var validator = new Validator();
-        var deviceId = validator.Uuid(request.DeviceId, "device_id");
-        validator.ThrowIfInvalid();
+        var deviceId = Validator.Parse(v => v.Uuid(request.DeviceId, "device_id"));
         await bus.InvokeAsync(new RevokeDevice(context.GetCaller(), deviceId), context.CancellationToken);
         return new RevokeDeviceResponse();
     }
 
     public override async Task<GetProfileResponse> GetProfile(GetProfileRequest request, ServerCallContext context)
     {
-        var validator = new Validator();
-        var userId = validator.Uuid(request.UserId, "user_id");
-        validator.ThrowIfInvalid();
+        var userId = Validator.Parse(v => v.Uuid(request.UserId, "user_id"));
         var profile = await bus.InvokeAsync<ProfileView>(new GetProfile(userId), context.CancellationToken);
         return new GetProfileResponse { Profile = IdentityProtoMapping.ToProto(profile) };
     }

@@ -12,15 +12,14 @@ internal sealed class DeliveryLog(IServiceScopeFactory scopes)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MessagingDbContext>();
-        var ids = await db.UserConversations.AsNoTracking().Where(u => u.UserId == userId).Select(u => u.ConversationId).ToListAsync(cancellationToken);
-        return await WindowsAsync(db, userId, ids, cancellationToken);
+        return await MemberWindows.LoadAsync(db, userId, null, cancellationToken);
     }
 
     public async Task<MemberWindow?> WindowAsync(Guid userId, Guid conversationId, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MessagingDbContext>();
-        return (await WindowsAsync(db, userId, [conversationId], cancellationToken)).SingleOrDefault();
+        return (await MemberWindows.LoadAsync(db, userId, [conversationId], cancellationToken)).SingleOrDefault();
     }
 
     /// <summary>
@@ -41,21 +40,4 @@ internal sealed class DeliveryLog(IServiceScopeFactory scopes)
             .ToListAsync(cancellationToken);
         return messages.Select(m => m.ToView()).ToList();
     }
-
-    private static async Task<List<MemberWindow>> WindowsAsync(
-        MessagingDbContext db, Guid userId, List<Guid> conversationIds, CancellationToken cancellationToken)
-    {
-        var members = await db.Members.AsNoTracking()
-            .Where(m => m.UserId == userId && conversationIds.Contains(m.ConversationId))
-            .ToListAsync(cancellationToken);
-        var lastSeqs = await db.Conversations.AsNoTracking()
-            .Where(c => conversationIds.Contains(c.ConversationId))
-            .ToDictionaryAsync(c => c.ConversationId, c => c.LastSeq, cancellationToken);
-        return members
-            .Select(m => new MemberWindow(m.ConversationId, m.JoinedSeq, m.VisibleUpTo(lastSeqs.GetValueOrDefault(m.ConversationId))))
-            .ToList();
-    }
 }
-
-/// <summary>The seqs of a conversation a member may read right now.</summary>
-internal sealed record MemberWindow(Guid ConversationId, long JoinedSeq, long VisibleUpTo);

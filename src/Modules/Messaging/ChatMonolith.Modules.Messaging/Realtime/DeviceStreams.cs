@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace ChatMonolith.Modules.Messaging.Realtime;
 
 /// <summary>Opens a device's stream: registers it with the router, catches it up, then delivers live traffic until it ends.</summary>
-internal sealed class DeviceStreams(DeliveryRouter router, DeliveryLog log, IOptions<MessagingOptions> options)
+internal sealed class DeviceStreams(DeliveryRouter router, DeliveryLog log, IOptions<MessagingOptions> options, TimeProvider clock)
 {
     /// <param name="readLoop">Reads what the device sends up (Connect); null for a receive-only stream (Subscribe).</param>
     public async Task RunAsync(
@@ -23,7 +23,7 @@ internal sealed class DeviceStreams(DeliveryRouter router, DeliveryLog log, IOpt
         router.Register(session);
         try
         {
-            var delivery = new OrderedDelivery(session, log, stream, options.Value.CatchUpPageSize);
+            var delivery = new OrderedDelivery(session, log, stream, options.Value.CatchUpPageSize, clock);
             var writing = WriteAsync(delivery, cursors, stop.Token);
             var reading = readLoop is null ? Task.Delay(Timeout.Infinite, stop.Token) : readLoop(session, stop.Token);
             var first = await Task.WhenAny(writing, reading);

@@ -12,7 +12,7 @@ namespace ChatMonolith.Modules.Messaging.Realtime;
 /// first. Every seq a committed entry has below a delivered one is itself committed, because seqs are taken under
 /// the conversation's row lock, so the read always finds them; it returns only what the device's user may read.
 /// </summary>
-internal sealed class OrderedDelivery(DeviceSession session, DeliveryLog log, IServerStreamWriter<ServerEvent> stream, int pageSize)
+internal sealed class OrderedDelivery(DeviceSession session, DeliveryLog log, IServerStreamWriter<ServerEvent> stream, int pageSize, TimeProvider clock)
 {
     private readonly Dictionary<Guid, long> _next = [];
 
@@ -24,7 +24,7 @@ internal sealed class OrderedDelivery(DeviceSession session, DeliveryLog log, IS
             _next[window.ConversationId] = await WriteRangeAsync(window.ConversationId, from, window.VisibleUpTo, cancellationToken);
         }
 
-        await WriteAsync(new ServerEvent { CaughtUp = new CaughtUp { At = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow) } }, cancellationToken);
+        await WriteAsync(new ServerEvent { CaughtUp = new CaughtUp { At = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(clock.GetUtcNow()) } }, cancellationToken);
     }
 
     public async Task RunAsync(CancellationToken cancellationToken)

@@ -25,19 +25,15 @@ public static class SyncHandler
             .Require(seqs is not null, "cursor", "is not a cursor this server issued")
             .ThrowIfInvalid();
         var pageSize = query.PageSize == 0 ? 200 : query.PageSize;
-        var userId = query.Caller.UserId;
 
-        var ids = await db.UserConversations.AsNoTracking().Where(u => u.UserId == userId).Select(u => u.ConversationId).ToListAsync(cancellationToken);
-        var members = await db.Members.AsNoTracking().Where(m => m.UserId == userId && ids.Contains(m.ConversationId)).ToListAsync(cancellationToken);
-        var lastSeqs = await db.Conversations.AsNoTracking().Where(c => ids.Contains(c.ConversationId))
-            .ToDictionaryAsync(c => c.ConversationId, c => c.LastSeq, cancellationToken);
+        var windows = await MemberWindows.LoadAsync(db, query.Caller.UserId, null, cancellationToken);
 
         var page = new List<MessageView>();
         var hasMore = false;
-        foreach (var member in members.OrderBy(m => m.ConversationId))
+        foreach (var window in windows.OrderBy(w => w.ConversationId))
         {
-            var from = Math.Max(seqs!.GetValueOrDefault(member.ConversationId) + 1, member.JoinedSeq);
-            var to = member.VisibleUpTo(lastSeqs[member.ConversationId]);
+            var from = Math.Max(seqs!.GetValueOrDefault(window.ConversationId) + 1, window.JoinedSeq);
+            var to = window.VisibleUpTo;
             if (from > to)
             {
                 continue;
@@ -51,12 +47,12 @@ public static class SyncHandler
             }
 
             var messages = await db.Messages.AsNoTracking()
-                .Where(m => m.ConversationId == member.ConversationId && m.Seq >= from && m.Seq <= to)
+                .Where(m => m.ConversationId == window.ConversationId && m.Seq >= from && m.Seq <= to)
                 .OrderBy(m => m.Seq).Take(room).ToListAsync(cancellationToken);
             page.AddRange(messages.Select(m => m.ToView()));
             if (messages.Count > 0)
             {
-                seqs![member.ConversationId] = messages[^1].Seq;
+                seqs![window.ConversationId] = messages[^1].Seq;
             }
 
             hasMore |= messages.Count > 0 && messages[^1].Seq < to;

@@ -38,7 +38,7 @@ public static class SendMessageHandler
             return (Acknowledge(original, fanOut: null), events);
         }
 
-        var (_, member) = await Membership.RequireActiveAsync(db, command.ConversationId, sender, cancellationToken);
+        var member = await Membership.RequireActiveMemberAsync(db, command.ConversationId, sender, cancellationToken);
         var now = clock.GetUtcNow();
         var message = await ConversationLog.AppendAsync(db, command.ConversationId, now, seq => new Message
         {
