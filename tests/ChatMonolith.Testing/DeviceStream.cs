@@ -1,5 +1,7 @@
 using System.Threading.Channels;
 using ChatMonolith.Protos.Messaging.V1;
+using ChatMonolith.Protos.Presence.V1;
+using ChatMonolith.Protos.Receipts.V1;
 using Grpc.Core;
 using Grpc.Net.Client;
 
@@ -54,6 +56,38 @@ public sealed class DeviceStream : IAsyncDisposable
         {
             Send = new SendMessageRequest { ConversationId = conversationId, ClientMsgId = clientMsgId ?? Guid.NewGuid().ToString(), Text = text },
         });
+
+    public Task AckAsync(string conversationId, long seq) =>
+        SendAsync(new ClientEvent { AckDelivered = new AckDeliveredRequest { ConversationId = conversationId, Seq = seq } });
+
+    public Task MarkReadAsync(string conversationId, long seq) =>
+        SendAsync(new ClientEvent { MarkRead = new MarkReadRequest { ConversationId = conversationId, Seq = seq } });
+
+    public Task HeartbeatAsync() => SendAsync(new ClientEvent { Heartbeat = new HeartbeatRequest() });
+
+    public Task TypingAsync(string conversationId, bool typing) =>
+        SendAsync(new ClientEvent { Typing = new SetTypingRequest { ConversationId = conversationId, Typing = typing } });
+
+    public Task WatchAsync(params string[] userIds)
+    {
+        var watch = new WatchPresenceRequest();
+        watch.UserIds.AddRange(userIds);
+        return SendAsync(new ClientEvent { WatchPresence = watch });
+    }
+
+    /// <summary>A goodbye: the device closes its side of the stream, and the server ends it.</summary>
+    public Task CloseAsync() => _duplex!.RequestStream.CompleteAsync();
+
+    /// <summary>The next receipt event about <paramref name="userId"/> that matches.</summary>
+    public async Task<ReceiptUpdate> ReceiptAsync(string userId, Func<ReceiptUpdate, bool>? match = null) =>
+        (await NextAsync(e => e.Receipt?.UserId == userId && (match is null || match(e.Receipt)))).Receipt;
+
+    /// <summary>The next presence event about <paramref name="userId"/> that matches.</summary>
+    public async Task<PresenceUpdate> PresenceAsync(string userId, Func<PresenceUpdate, bool>? match = null, TimeSpan? timeout = null) =>
+        (await NextAsync(e => e.Presence?.UserId == userId && (match is null || match(e.Presence)), timeout)).Presence;
+
+    public async Task<RequestRejected> RejectedAsync(RequestRejected.Types.Request request) =>
+        (await NextAsync(e => e.Rejected?.Request == request)).Rejected;
 
     /// <summary>
     /// The earliest event not taken yet that matches. Events it passes over stay for later calls, so awaiting one

@@ -5,7 +5,12 @@ namespace ChatMonolith.Host.Composition;
 
 internal static class RedisRegistration
 {
-    /// <summary>One shared multiplexer; keys and channels carry <c>Redis:KeyPrefix</c>, so hosts of one deployment share it and others don't.</summary>
+    /// <summary>
+    /// One shared multiplexer; keys carry <c>Redis:KeyPrefix</c>, so hosts of one deployment share them and others
+    /// don't. Channels are not prefixed by the connection, because Redis's own (keyspace notifications) cannot be:
+    /// a module that publishes prefixes its channels itself. Admin commands are allowed for CONFIG (Presence turns on
+    /// expiry notifications).
+    /// </summary>
     public static void AddRedis(this WebApplicationBuilder builder)
     {
         var connectionString = builder.Configuration.GetConnectionString("Redis")
@@ -16,7 +21,7 @@ internal static class RedisRegistration
         {
             var options = ConfigurationOptions.Parse(connectionString);
             options.AbortOnConnectFail = false;
-            options.ChannelPrefix = RedisChannel.Literal(prefix);
+            options.AllowAdmin = true;
             return ConnectionMultiplexer.Connect(options);
         });
         builder.Services.AddSingleton(sp => sp.GetRequiredService<IConnectionMultiplexer>().GetDatabase().WithKeyPrefix(prefix));

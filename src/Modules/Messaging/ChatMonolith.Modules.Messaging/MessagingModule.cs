@@ -24,9 +24,10 @@ public sealed class MessagingModule : IModule
         services.AddModuleDbContext<MessagingDbContext>(configuration, MessagingDbContext.Schema);
         services.AddSingleton<DeliveryRouter>();
         services.AddSingleton<DeliveryLog>();
-        services.AddSingleton<DeviceStreams>();
+        services.AddScoped<DeviceStreams>();
         services.AddSingleton(sp => new GroupLimits(sp.GetRequiredService<IOptions<MessagingOptions>>()));
         services.AddScoped<CommandDispatcher>();
+        services.AddScoped<StreamRequests>();
     }
 
     public void MapEndpoints(IEndpointRouteBuilder endpoints)

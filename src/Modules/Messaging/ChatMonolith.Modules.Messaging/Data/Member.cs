@@ -16,12 +16,10 @@ internal sealed class Member
 
     /// <summary>
     /// The highest seq the member has read: it moves when they send (sending implies having read what came before)
-    /// and when they mark a conversation read. Unread = the last seq they may read − this.
+    /// and when they mark a conversation read. Receipts keeps the delivered and read watermarks that others see;
+    /// this copy is Messaging's, for unread counts. Unread = the last seq they may read − this.
     /// </summary>
     public long ReadSeq { get; set; }
-
-    /// <summary>The highest seq any of the member's devices acknowledged receiving.</summary>
-    public long DeliveredSeq { get; set; }
 
     public bool IsActive => RemovedSeq is null;
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using ChatMonolith.BuildingBlocks.Errors;
+using ChatMonolith.Modules.Messaging.Contracts.Stream;
 using ChatMonolith.Modules.Messaging.Features;
 using ChatMonolith.Protos.Messaging.V1;
 
@@ -56,6 +57,21 @@ public sealed class DeliveryRouter
             if (_sessionsByUser.TryGetValue(userId, out var sessions))
             {
                 foreach (var session in sessions)
+                {
+                    session.Send(serverEvent);
+                }
+            }
+        }
+    }
+
+    /// <summary>An event for some users' devices, or for one device of a user.</summary>
+    internal void Notify(IReadOnlyList<StreamTarget> targets, ServerEvent serverEvent)
+    {
+        foreach (var target in targets)
+        {
+            if (_sessionsByUser.TryGetValue(target.UserId, out var sessions))
+            {
+                foreach (var session in sessions.Where(s => target.DeviceId is null || s.Caller.DeviceId == target.DeviceId))
                 {
                     session.Send(serverEvent);
                 }

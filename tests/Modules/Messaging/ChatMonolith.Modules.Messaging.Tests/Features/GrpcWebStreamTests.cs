@@ -25,7 +25,7 @@ public sealed class GrpcWebStreamTests(ChatHostFixture host) : IClassFixture<Cha
         Assert.Equal(3, ack.Seq);
         Assert.Equal("hi native", Assert.Single(await browser.MessagesAsync(chat.ConversationId, 1)).Text);
 
-        // An ack past the end is clamped, a stale one ignored: the stored watermark only moves forward, up to the last seq.
+        // An ack past the end is clamped, a stale one ignored: the stored receipt only moves forward, up to the last seq.
         await host.WebChannel.Streams().AckDeliveredAsync(new AckDeliveredRequest { ConversationId = chat.ConversationId, Seq = 99 }, browserUser.Auth);
         await host.WebChannel.Streams().AckDeliveredAsync(new AckDeliveredRequest { ConversationId = chat.ConversationId, Seq = 2 }, browserUser.Auth);
         Assert.Equal(3, await StoredDeliveredSeqAsync(chat.ConversationId, browserUser.UserId));
@@ -39,7 +39,7 @@ public sealed class GrpcWebStreamTests(ChatHostFixture host) : IClassFixture<Cha
         await using var connection = new NpgsqlConnection(host.ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
-            "SELECT delivered_seq FROM messaging.members WHERE conversation_id = @c AND user_id = @u", connection);
+            "SELECT delivered_seq FROM receipts.watermarks WHERE conversation_id = @c AND user_id = @u", connection);
         command.Parameters.AddWithValue("c", Guid.Parse(conversationId));
         command.Parameters.AddWithValue("u", Guid.Parse(userId));
         return (long)(await command.ExecuteScalarAsync())!;

@@ -68,10 +68,6 @@ namespace ChatMonolith.Modules.Messaging.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("user_id");
 
-                    b.Property<long>("DeliveredSeq")
-                        .HasColumnType("bigint")
-                        .HasColumnName("delivered_seq");
-
                     b.Property<long>("JoinedSeq")
                         .HasColumnType("bigint")
                         .HasColumnName("joined_seq");

@@ -1,0 +1,106 @@
+using ChatMonolith.BuildingBlocks.Errors;
+using ChatMonolith.BuildingBlocks.Security;
+using ChatMonolith.Modules.Messaging.Contracts.Stream;
+using ChatMonolith.Modules.Messaging.Features;
+using ChatMonolith.Modules.Messaging.Features.Delivery;
+using ChatMonolith.Modules.Messaging.Features.Send;
+using ChatMonolith.Modules.Messaging.Realtime;
+using ChatMonolith.Protos.Messaging.V1;
+using Grpc.Core;
+using Microsoft.Extensions.Logging;
+using Wolverine;
+using static ChatMonolith.Modules.Messaging.Grpc.MessagingProtoMapping;
+using Request = ChatMonolith.Protos.Messaging.V1.RequestRejected.Types.Request;
+
+namespace ChatMonolith.Modules.Messaging.Grpc;
+
+/// <summary>
+/// What a device sends up its stream, one event at a time so its sends keep their order. Each goes to the module
+/// that owns it; a refused one is answered on the stream, which stays open.
+/// </summary>
+internal sealed class StreamRequests(IMessageBus bus, CommandDispatcher dispatcher, ILogger<StreamRequests> logger)
+{
+    public async Task ReadAsync(IAsyncStreamReader<ClientEvent> requests, DeviceSession session, CancellationToken cancellationToken)
+    {
+        while (await requests.MoveNext(cancellationToken))
+        {
+            var clientEvent = requests.Current;
+            try
+            {
+                await HandleAsync(clientEvent, session.Caller, session, cancellationToken);
+            }
+            catch (ChatException failure)
+            {
+                session.Send(new ServerEvent { Rejected = RejectionOf(clientEvent, failure) });
+            }
+        }
+    }
+
+    public Task<SentMessage> SendAsync(Caller caller, SendMessageRequest request, CancellationToken cancellationToken)
+    {
+        var (conversationId, clientMsgId) = Validator.Parse(v => (v.Uuid(request.ConversationId, "conversation_id"), v.Uuid(request.ClientMsgId, "client_msg_id")));
+        return dispatcher.InvokeAsync<SentMessage>(new SendMessage(caller, conversationId, clientMsgId, request.Text), cancellationToken);
+    }
+
+    public Task<DeliveryAcked> AckAsync(Caller caller, AckDeliveredRequest request, CancellationToken cancellationToken)
+    {
+        var conversationId = Validator.Parse(v => v.Uuid(request.ConversationId, "conversation_id"));
+        return bus.InvokeAsync<DeliveryAcked>(new AckDelivered(caller, conversationId, request.Seq), cancellationToken);
+    }
+
+    public Task<ReadPosition> MarkReadAsync(Caller caller, MarkReadRequest request, CancellationToken cancellationToken)
+    {
+        var conversationId = Validator.Parse(v => v.Uuid(request.ConversationId, "conversation_id"));
+        return bus.InvokeAsync<ReadPosition>(new MarkRead(caller, conversationId, request.Seq), cancellationToken);
+    }
+
+    private async Task HandleAsync(ClientEvent clientEvent, Caller caller, DeviceSession session, CancellationToken cancellationToken)
+    {
+        switch (clientEvent.EventCase)
+        {
+            case ClientEvent.EventOneofCase.Send:
+                session.Send(new ServerEvent { SendAccepted = ToProto(await SendAsync(caller, clientEvent.Send, cancellationToken)) });
+                break;
+            case ClientEvent.EventOneofCase.AckDelivered:
+                StoreInBackground(await AckAsync(caller, clientEvent.AckDelivered, cancellationToken));
+                break;
+            case ClientEvent.EventOneofCase.MarkRead:
+                StoreInBackground((await MarkReadAsync(caller, clientEvent.MarkRead, cancellationToken)).Fact);
+                break;
+            case ClientEvent.EventOneofCase.Heartbeat:
+                await bus.InvokeAsync<HeartbeatAccepted>(new DeviceHeartbeat(caller), cancellationToken);
+                break;
+            case ClientEvent.EventOneofCase.Typing:
+                var conversationId = Validator.Parse(v => v.Uuid(clientEvent.Typing.ConversationId, "typing.conversation_id"));
+                await bus.InvokeAsync(new SignalTyping(caller, conversationId, clientEvent.Typing.Typing), cancellationToken);
+                break;
+            case ClientEvent.EventOneofCase.WatchPresence:
+                var userIds = Validator.Parse(v => clientEvent.WatchPresence.UserIds.Select((id, i) => v.Uuid(id, $"watch_presence.user_ids[{i}]")).ToList());
+                // The snapshot comes down the stream from Presence itself, ahead of any later change.
+                await bus.InvokeAsync<PresenceSnapshot>(new WatchPresence(caller, userIds), cancellationToken);
+                break;
+            default:
+                throw ChatException.InvalidArgument([new FieldViolation("event", "must be a send, ack_delivered, mark_read, heartbeat, typing or watch_presence after the hello")]);
+        }
+    }
+
+    /// <summary>
+    /// Receipts are coalesced over a short window; the stream reads on meanwhile. The ack is already checked, so what
+    /// could still fail is the server's storage, which is logged.
+    /// </summary>
+    private void StoreInBackground(object receipt) =>
+        _ = bus.InvokeAsync(receipt, CancellationToken.None).ContinueWith(
+            failed => logger.LogError(failed.Exception, "Storing {Receipt} failed", receipt),
+            CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+
+    private static RequestRejected RejectionOf(ClientEvent clientEvent, ChatException failure) => clientEvent.EventCase switch
+    {
+        ClientEvent.EventOneofCase.Send => Rejected(Request.Send, clientEvent.Send.ConversationId, clientEvent.Send.ClientMsgId, failure),
+        ClientEvent.EventOneofCase.AckDelivered => Rejected(Request.AckDelivered, clientEvent.AckDelivered.ConversationId, "", failure),
+        ClientEvent.EventOneofCase.MarkRead => Rejected(Request.MarkRead, clientEvent.MarkRead.ConversationId, "", failure),
+        ClientEvent.EventOneofCase.Heartbeat => Rejected(Request.Heartbeat, "", "", failure),
+        ClientEvent.EventOneofCase.Typing => Rejected(Request.Typing, clientEvent.Typing.ConversationId, "", failure),
+        ClientEvent.EventOneofCase.WatchPresence => Rejected(Request.WatchPresence, "", "", failure),
+        _ => Rejected(Request.Unspecified, "", "", failure),
+    };
+}

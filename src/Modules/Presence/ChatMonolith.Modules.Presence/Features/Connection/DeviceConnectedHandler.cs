@@ -1,0 +1,9 @@
+using ChatMonolith.Modules.Messaging.Contracts.Stream;
+
+namespace ChatMonolith.Modules.Presence.Features.Connection;
+
+public static class DeviceConnectedHandler
+{
+    public static Task Handle(DeviceConnected connected, PresenceTracker tracker) =>
+        tracker.ConnectedAsync(connected.UserId, connected.DeviceId);
+}

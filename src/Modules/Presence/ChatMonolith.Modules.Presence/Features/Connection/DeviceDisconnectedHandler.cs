@@ -1,0 +1,9 @@
+using ChatMonolith.Modules.Messaging.Contracts.Stream;
+
+namespace ChatMonolith.Modules.Presence.Features.Connection;
+
+public static class DeviceDisconnectedHandler
+{
+    public static Task Handle(DeviceDisconnected disconnected, PresenceTracker tracker) =>
+        tracker.DisconnectedAsync(disconnected.UserId, disconnected.DeviceId, disconnected.Graceful);
+}

@@ -1,0 +1,80 @@
+using ChatMonolith.Modules.Messaging.Contracts.Stream;
+using ChatMonolith.Modules.Presence.Data;
+using ChatMonolith.Modules.Presence.Redis;
+using Microsoft.EntityFrameworkCore;
+using StackExchange.Redis;
+using Wolverine;
+
+namespace ChatMonolith.Modules.Presence.Features;
+
+/// <summary>
+/// A user's presence as each watcher may see it: online and last seen from Redis (last seen from PostgreSQL when
+/// Redis has lost it), filtered by the user's visibility.
+/// </summary>
+internal sealed class PresenceView(DeviceRegistry devices, IDatabase redis, PresenceDbContext db, IMessageBus bus)
+{
+    /// <summary>What <paramref name="watcherId"/> may know of each of <paramref name="userIds"/>.</summary>
+    public async Task<IReadOnlyDictionary<Guid, PresenceAccess>> AccessAsync(Guid watcherId, IReadOnlyList<Guid> userIds)
+    {
+        var stored = await StoredAsync(userIds);
+        var visibility = userIds.ToDictionary(id => id, id => stored.TryGetValue(id, out var s) ? s.Item1 : PresenceVisibility.Conversations);
+        var candidates = userIds.Where(id => id != watcherId).ToList();
+        var peers = candidates.Count == 0
+            ? []
+            : (await bus.InvokeAsync<ConversationPeers>(new FindConversationPeers(watcherId, candidates))).UserIds.ToHashSet();
+        return userIds.ToDictionary(id => id, id => id == watcherId ? PresenceAccess.Visible : (visibility[id], peers.Contains(id)) switch
+        {
+            (PresenceVisibility.Everyone, _) => PresenceAccess.Visible,
+            (_, false) => PresenceAccess.Denied,
+            (PresenceVisibility.Nobody, true) => PresenceAccess.Hidden,
+            _ => PresenceAccess.Visible,
+        });
+    }
+
+    /// <summary>The presences of <paramref name="access"/>'s users as that access allows.</summary>
+    public async Task<IReadOnlyList<PresenceChanged>> StatesAsync(IReadOnlyDictionary<Guid, PresenceAccess> access)
+    {
+        var stored = await StoredAsync([.. access.Keys]);
+        var states = new List<PresenceChanged>(access.Count);
+        foreach (var (userId, level) in access)
+        {
+            states.Add(level == PresenceAccess.Visible ? await StateAsync(userId, stored.GetValueOrDefault(userId).Item2) : Hidden(userId));
+        }
+
+        return states;
+    }
+
+    /// <summary>The presence of one user for each of their watchers, grouped by what they may see.</summary>
+    public async Task<IReadOnlyList<(PresenceChanged Update, IReadOnlyList<Guid> WatcherIds)>> ForWatchersAsync(Guid userId, IReadOnlyList<Guid> watcherIds)
+    {
+        var (visibility, lastSeen) = (await StoredAsync([userId])).GetValueOrDefault(userId, (PresenceVisibility.Conversations, null));
+        var state = await StateAsync(userId, lastSeen);
+        var allowed = visibility switch
+        {
+            PresenceVisibility.Everyone => watcherIds.ToHashSet(),
+            PresenceVisibility.Nobody => [userId],
+            _ => (await bus.InvokeAsync<ConversationPeers>(new FindConversationPeers(userId, watcherIds))).UserIds.Append(userId).ToHashSet(),
+        };
+        return [.. watcherIds.GroupBy(allowed.Contains)
+            .Select(g => (g.Key ? state : Hidden(userId), (IReadOnlyList<Guid>)[.. g]))];
+    }
+
+    private async Task<PresenceChanged> StateAsync(Guid userId, DateTimeOffset? storedLastSeen)
+    {
+        if (await devices.IsOnlineAsync(userId))
+        {
+            return new PresenceChanged(userId, PresenceStatus.Online, null);
+        }
+
+        var cached = await redis.StringGetAsync(PresenceKeys.LastSeen(userId));
+        var lastSeen = cached.HasValue ? DateTimeOffset.FromUnixTimeMilliseconds((long)cached) : storedLastSeen;
+        return new PresenceChanged(userId, PresenceStatus.Offline, lastSeen);
+    }
+
+    private async Task<Dictionary<Guid, (PresenceVisibility, DateTimeOffset?)>> StoredAsync(IReadOnlyList<Guid> userIds) =>
+        await db.Users.AsNoTracking()
+            .Where(u => userIds.Contains(u.UserId))
+            .ToDictionaryAsync(u => u.UserId, u => (u.Visibility, u.LastSeenAt));
+
+    private static PresenceChanged Hidden(Guid userId) => new(userId, PresenceStatus.Hidden, null);
+}

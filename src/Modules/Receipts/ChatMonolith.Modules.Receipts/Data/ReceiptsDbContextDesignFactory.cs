@@ -1,0 +1,9 @@
+using ChatMonolith.BuildingBlocks.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChatMonolith.Modules.Receipts.Data;
+
+internal sealed class ReceiptsDbContextDesignFactory() : ModuleDesignTimeFactory<ReceiptsDbContext>(ReceiptsDbContext.Schema)
+{
+    protected override ReceiptsDbContext Create(DbContextOptions<ReceiptsDbContext> options) => new(options);
+}

@@ -1,0 +1,25 @@
+using ChatMonolith.Modules.Messaging.Contracts.Stream;
+using ChatMonolith.Modules.Receipts.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChatMonolith.Modules.Receipts.Features.Recording;
+
+/// <summary>
+/// Who shares reads with whom. As in WhatsApp: a user who turns read receipts off neither sends nor sees reads in
+/// direct chats; groups always show them. Delivery is never hidden.
+/// </summary>
+internal sealed class ReadPrivacy(IReadOnlySet<Guid> receiptsOff)
+{
+    /// <summary>Whether the members of <paramref name="conversation"/> see each other's reads.</summary>
+    public bool ReadsShared(ConversationMembers conversation) =>
+        conversation.IsGroup || conversation.Members.All(m => !receiptsOff.Contains(m.UserId));
+
+    public static async Task<ReadPrivacy> LoadAsync(ReceiptsDbContext db, IEnumerable<ConversationMembers> conversations, CancellationToken cancellationToken)
+    {
+        var userIds = conversations.Where(c => !c.IsGroup).SelectMany(c => c.Members.Select(m => m.UserId)).Distinct().ToList();
+        var off = userIds.Count == 0
+            ? []
+            : await db.Settings.AsNoTracking().Where(s => userIds.Contains(s.UserId) && !s.ReadReceipts).Select(s => s.UserId).ToListAsync(cancellationToken);
+        return new ReadPrivacy(off.ToHashSet());
+    }
+}
