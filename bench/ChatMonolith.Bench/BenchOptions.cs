@@ -11,7 +11,8 @@ internal sealed record BenchOptions(
     int Connections,
     string? StartHost,
     int? HostPid,
-    string? JsonPath)
+    string? JsonPath,
+    bool Acks)
 {
     public const string Usage = """
         usage: bench direct [options]
@@ -24,6 +25,7 @@ internal sealed record BenchOptions(
           --start-host DLL    start this published ChatMonolith.Host.dll first (with scripts/services env) and stop it after
           --host-pid PID      read CPU and RSS of an already running host from /proc
           --json FILE         also write the results as JSON
+          --acks 1            receivers ack every message on their stream, as apps do for delivered ticks (default 0)
         """;
 
     public static BenchOptions Parse(string[] args)
@@ -55,6 +57,7 @@ internal sealed record BenchOptions(
             Int("connections", 0),
             values.GetValueOrDefault("start-host"),
             values.TryGetValue("host-pid", out var pid) ? int.Parse(pid, System.Globalization.CultureInfo.InvariantCulture) : null,
-            values.GetValueOrDefault("json"));
+            values.GetValueOrDefault("json"),
+            Int("acks", 0) == 1);
     }
 }

@@ -16,7 +16,9 @@ internal sealed record DirectResult(
     long OutOfOrder,
     double? HostCpuPercent,
     long? HostRssBytes,
-    long? HostPeakRssBytes)
+    long? HostPeakRssBytes,
+    long AcksSent,
+    long ReceiptEvents)
 {
     public bool Correct => Lost == 0 && Duplicates == 0 && OutOfOrder == 0 && Rejected == 0;
 }

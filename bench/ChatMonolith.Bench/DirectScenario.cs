@@ -21,6 +21,8 @@ internal sealed class DirectScenario(BenchOptions options, List<BenchDevice> dev
     private long _duplicates;
     private long _outOfOrder;
     private long _rejected;
+    private long _acksSent;
+    private long _receiptEvents;
     private volatile bool _recording;
 
     public async Task<DirectResult> RunAsync()
@@ -32,7 +34,8 @@ internal sealed class DirectScenario(BenchOptions options, List<BenchDevice> dev
             var call = new ChatStreamService.ChatStreamServiceClient(device.Channel).Connect(device.Auth, cancellationToken: stop.Token);
             var caughtUp = new TaskCompletionSource();
             await call.RequestStream.WriteAsync(new ClientEvent { Hello = new Hello { Cursors = { new ConversationCursor { ConversationId = device.ConversationId, Seq = 1 } } } });
-            streams.Add((device, call, ReceiveAsync(device, call.ResponseStream, caughtUp)));
+            _writeLocks[device.UserId] = new SemaphoreSlim(1);
+            streams.Add((device, call, ReceiveAsync(device, call.ResponseStream, call.RequestStream, caughtUp)));
             await caughtUp.Task;
         }
 
@@ -73,7 +76,8 @@ internal sealed class DirectScenario(BenchOptions options, List<BenchDevice> dev
             Interlocked.Read(ref _sent), Interlocked.Read(ref _acked), Interlocked.Read(ref _rejected),
             Math.Max(0, Interlocked.Read(ref _acked) - Interlocked.Read(ref _delivered)), _duplicates, _outOfOrder,
             cpuBefore is { } b && cpuAfter is { } a ? (a.Cpu - b.Cpu).TotalSeconds / elapsed.TotalSeconds * 100 : null,
-            cpuAfter?.RssBytes, host?.PeakRssBytes);
+            cpuAfter?.RssBytes, host?.PeakRssBytes,
+            Interlocked.Read(ref _acksSent), Interlocked.Read(ref _receiptEvents));
     }
 
     private async Task SendAsync(BenchDevice device, IClientStreamWriter<ClientEvent> requests, int index, CancellationToken cancellationToken)
@@ -101,7 +105,7 @@ internal sealed class DirectScenario(BenchOptions options, List<BenchDevice> dev
                 var clientMsgId = Guid.NewGuid().ToString();
                 _sentAt[clientMsgId] = sentAt;
                 Interlocked.Increment(ref _sent);
-                await requests.WriteAsync(new ClientEvent
+                await WriteAsync(device, requests, new ClientEvent
                 {
                     Send = new SendMessageRequest
                     {
@@ -119,8 +123,30 @@ internal sealed class DirectScenario(BenchOptions options, List<BenchDevice> dev
     }
 
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _inFlight = new();
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _writeLocks = new();
 
-    private async Task ReceiveAsync(BenchDevice device, IAsyncStreamReader<ServerEvent> events, TaskCompletionSource caughtUp)
+    private async Task AckAsync(BenchDevice device, IClientStreamWriter<ClientEvent> requests, Message message)
+    {
+        await WriteAsync(device, requests, new ClientEvent { AckDelivered = new AckDeliveredRequest { ConversationId = message.ConversationId, Seq = message.Seq } }, CancellationToken.None);
+        Interlocked.Increment(ref _acksSent);
+    }
+
+    // A client stream takes one write at a time: sends and acks of one device take turns.
+    private async Task WriteAsync(BenchDevice device, IClientStreamWriter<ClientEvent> requests, ClientEvent clientEvent, CancellationToken cancellationToken)
+    {
+        var writeLock = _writeLocks[device.UserId];
+        await writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            await requests.WriteAsync(clientEvent, cancellationToken);
+        }
+        finally
+        {
+            writeLock.Release();
+        }
+    }
+
+    private async Task ReceiveAsync(BenchDevice device, IAsyncStreamReader<ServerEvent> events, IClientStreamWriter<ClientEvent> requests, TaskCompletionSource caughtUp)
     {
         var expectedSeq = 2L;
         try
@@ -169,14 +195,23 @@ internal sealed class DirectScenario(BenchOptions options, List<BenchDevice> dev
                             {
                                 _deliveryLatency.Record(long.Parse(stamp, CultureInfo.InvariantCulture), now);
                             }
+
+                            if (options.Acks)
+                            {
+                                await AckAsync(device, requests, message);
+                            }
                         }
 
+                        break;
+                    case ServerEvent.EventOneofCase.Receipt when serverEvent.Receipt.UserId != device.UserId:
+                        Interlocked.Increment(ref _receiptEvents);
                         break;
                 }
             }
         }
-        catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled)
+        catch (Exception e) when (e is RpcException { StatusCode: StatusCode.Cancelled } or OperationCanceledException or InvalidOperationException)
         {
+            // The run is over: the call was cancelled, or an ack raced the stream's end.
         }
         catch (RpcException e)
         {
