@@ -54,6 +54,18 @@ internal sealed class StreamRequests(IMessageBus bus, CommandDispatcher dispatch
         return bus.InvokeAsync<ReadPosition>(new MarkRead(caller, conversationId, request.Seq), cancellationToken);
     }
 
+    /// <summary>
+    /// An ack of what this very stream wrote needs no database: the device has it, so the user may read it. Anything
+    /// else (a seq from an earlier stream, a bad one) is checked by the slice.
+    /// </summary>
+    private async Task<DeliveryAcked> AckOnStreamAsync(DeviceSession session, AckDeliveredRequest request, CancellationToken cancellationToken)
+    {
+        var conversationId = Validator.Parse(v => v.Uuid(request.ConversationId, "conversation_id"));
+        return request.Seq >= 0 && request.Seq <= session.SentUpTo(conversationId)
+            ? new DeliveryAcked(conversationId, session.Caller.UserId, request.Seq)
+            : await AckAsync(session.Caller, request, cancellationToken);
+    }
+
     private async Task HandleAsync(ClientEvent clientEvent, Caller caller, DeviceSession session, CancellationToken cancellationToken)
     {
         switch (clientEvent.EventCase)
@@ -62,7 +74,7 @@ internal sealed class StreamRequests(IMessageBus bus, CommandDispatcher dispatch
                 session.Send(new ServerEvent { SendAccepted = ToProto(await SendAsync(caller, clientEvent.Send, cancellationToken)) });
                 break;
             case ClientEvent.EventOneofCase.AckDelivered:
-                StoreInBackground(await AckAsync(caller, clientEvent.AckDelivered, cancellationToken));
+                StoreInBackground(await AckOnStreamAsync(session, clientEvent.AckDelivered, cancellationToken));
                 break;
             case ClientEvent.EventOneofCase.MarkRead:
                 StoreInBackground((await MarkReadAsync(caller, clientEvent.MarkRead, cancellationToken)).Fact);

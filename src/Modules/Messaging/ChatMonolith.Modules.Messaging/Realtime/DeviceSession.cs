@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using ChatMonolith.BuildingBlocks.Errors;
 using ChatMonolith.BuildingBlocks.Security;
@@ -16,6 +17,7 @@ internal sealed class DeviceSession(Caller caller, int capacity) : IDisposable
         new BoundedChannelOptions(capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
 
     private readonly CancellationTokenSource _ended = new();
+    private readonly ConcurrentDictionary<Guid, long> _sentUpTo = new();
 
     public Caller Caller { get; } = caller;
 
@@ -29,6 +31,12 @@ internal sealed class DeviceSession(Caller caller, int capacity) : IDisposable
     public void Deliver(MessageView entry) => Enqueue(new Outbound(entry, null));
 
     public void Send(ServerEvent direct) => Enqueue(new Outbound(null, direct));
+
+    /// <summary>The highest seq of the conversation written to this stream, if any: the device has everything up to it.</summary>
+    public long? SentUpTo(Guid conversationId) => _sentUpTo.TryGetValue(conversationId, out var seq) ? seq : null;
+
+    /// <summary>Called by the stream's writer once an entry is written.</summary>
+    public void MarkSent(Guid conversationId, long seq) => _sentUpTo.AddOrUpdate(conversationId, seq, (_, before) => Math.Max(before, seq));
 
     public void End(ChatException reason)
     {

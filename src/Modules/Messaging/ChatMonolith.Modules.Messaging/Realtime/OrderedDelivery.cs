@@ -91,9 +91,13 @@ internal sealed class OrderedDelivery(DeviceSession session, DeliveryLog log, IS
     // A write is never cancelled half-way: that would reset the whole HTTP/2 stream and the device would see
     // CANCELLED instead of why it was cut off. A write blocked by a device that stopped reading ends when it reads
     // again or when Kestrel's keep-alive pings find the connection dead.
-    private Task WriteAsync(ServerEvent serverEvent, CancellationToken cancellationToken)
+    private async Task WriteAsync(ServerEvent serverEvent, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return stream.WriteAsync(serverEvent, CancellationToken.None);
+        await stream.WriteAsync(serverEvent, CancellationToken.None);
+        if (serverEvent.Message is { } message)
+        {
+            session.MarkSent(Guid.Parse(message.ConversationId), message.Seq);
+        }
     }
 }
