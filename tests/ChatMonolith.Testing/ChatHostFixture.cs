@@ -5,6 +5,7 @@ using Grpc.Net.Client.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using Xunit;
 
 namespace ChatMonolith.Testing;
@@ -89,6 +90,22 @@ public class ChatHostFixture : IAsyncLifetime
         {
             await TestInfrastructure.DropDatabaseAsync(ConnectionString);
         }
+    }
+
+    /// <summary>The first column of the first row of a query against the host's database; fails when there is no row.</summary>
+    public async Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync(), $"no row for: {sql}");
+        return reader.GetFieldValue<T>(0);
     }
 
     /// <summary>Extra configuration for a fixture of one test class.</summary>

@@ -46,6 +46,9 @@ public sealed class ChatException : Exception
     /// <summary>The caller exceeded a quota or a bound, such as a rate limit or a queue size.</summary>
     public static ChatException ResourceExhausted(string reason, string message) => new(StatusCode.ResourceExhausted, reason, message, []);
 
+    /// <summary>The server could not do it now (a store it needs is away); the same request may succeed when retried.</summary>
+    public static ChatException Unavailable(string reason, string message) => new(StatusCode.Unavailable, reason, message, []);
+
     /// <summary>The system is not in the state the request needs.</summary>
     public static ChatException FailedPrecondition(string reason, string message) => new(StatusCode.FailedPrecondition, reason, message, []);
 }

@@ -20,6 +20,9 @@ namespace ChatMonolith.Modules.Messaging.Grpc;
 /// </summary>
 internal sealed class StreamRequests(IMessageBus bus, CommandDispatcher dispatcher, ILogger<StreamRequests> logger)
 {
+    private static readonly ChatException Unavailable =
+        ChatException.Unavailable("TRY_AGAIN", "The server could not handle this request now; send it again.");
+
     public async Task ReadAsync(IAsyncStreamReader<ClientEvent> requests, DeviceSession session, CancellationToken cancellationToken)
     {
         while (await requests.MoveNext(cancellationToken))
@@ -32,6 +35,12 @@ internal sealed class StreamRequests(IMessageBus bus, CommandDispatcher dispatch
             catch (ChatException failure)
             {
                 session.Send(new ServerEvent { Rejected = RejectionOf(clientEvent, failure) });
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // PostgreSQL or Redis away: this request failed and was not accepted, but the stream is still good.
+                logger.LogError(e, "A {Request} on a stream failed", clientEvent.EventCase);
+                session.Send(new ServerEvent { Rejected = RejectionOf(clientEvent, Unavailable) });
             }
         }
     }

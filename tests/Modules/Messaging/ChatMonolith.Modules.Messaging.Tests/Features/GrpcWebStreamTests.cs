@@ -1,7 +1,6 @@
 using ChatMonolith.Protos.Messaging.V1;
 using ChatMonolith.Testing;
 using Grpc.Core;
-using Npgsql;
 using static ChatMonolith.Modules.Messaging.Tests.Features.DeliveryTests;
 
 namespace ChatMonolith.Modules.Messaging.Tests.Features;
@@ -34,14 +33,7 @@ public sealed class GrpcWebStreamTests(ChatHostFixture host) : IClassFixture<Cha
         Assert.Equal(["seq"], invalid.ViolatedFields());
     }
 
-    private async Task<long> StoredDeliveredSeqAsync(string conversationId, string userId)
-    {
-        await using var connection = new NpgsqlConnection(host.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            "SELECT delivered_seq FROM receipts.watermarks WHERE conversation_id = @c AND user_id = @u", connection);
-        command.Parameters.AddWithValue("c", Guid.Parse(conversationId));
-        command.Parameters.AddWithValue("u", Guid.Parse(userId));
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
+    private Task<long> StoredDeliveredSeqAsync(string conversationId, string userId) => host.ScalarAsync<long>(
+        "SELECT delivered_seq FROM receipts.watermarks WHERE conversation_id = @c AND user_id = @u",
+        ("c", Guid.Parse(conversationId)), ("u", Guid.Parse(userId)));
 }

@@ -2,7 +2,6 @@ using ChatMonolith.Protos.Messaging.V1;
 using ChatMonolith.Protos.Presence.V1;
 using ChatMonolith.Testing;
 using Grpc.Core;
-using Npgsql;
 
 namespace ChatMonolith.Modules.Presence.Tests.Features;
 
@@ -76,14 +75,6 @@ public sealed class ExpiryAndTypingTests(ShortTtlFixture host) : IClassFixture<S
 
     private static async Task<TypingUpdate> TypingAsync(DeviceStream stream) => (await stream.NextAsync(e => e.Typing is not null)).Typing;
 
-    private async Task<DateTimeOffset> StoredLastSeenAsync(string userId)
-    {
-        await using var connection = new NpgsqlConnection(host.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT last_seen_at FROM presence.user_presence WHERE user_id = @u", connection);
-        command.Parameters.AddWithValue("u", Guid.Parse(userId));
-        await using var reader = await command.ExecuteReaderAsync();
-        Assert.True(await reader.ReadAsync());
-        return reader.GetFieldValue<DateTimeOffset>(0);
-    }
+    private Task<DateTimeOffset> StoredLastSeenAsync(string userId) =>
+        host.ScalarAsync<DateTimeOffset>("SELECT last_seen_at FROM presence.user_presence WHERE user_id = @u", ("u", Guid.Parse(userId)));
 }

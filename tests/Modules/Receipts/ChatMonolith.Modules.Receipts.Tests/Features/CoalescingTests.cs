@@ -1,5 +1,4 @@
 using ChatMonolith.Testing;
-using Npgsql;
 using static ChatMonolith.Modules.Receipts.Tests.Features.ReceiptTicksTests;
 
 namespace ChatMonolith.Modules.Receipts.Tests.Features;
@@ -37,14 +36,7 @@ public sealed class CoalescingTests(LongWindowFixture host) : IClassFixture<Long
         Assert.Equal(1, await StoredUpdatesAsync(chat.ConversationId, bob.UserId));
     }
 
-    private async Task<int> StoredUpdatesAsync(string conversationId, string userId)
-    {
-        await using var connection = new NpgsqlConnection(host.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            "SELECT cardinality(delivered_marks) FROM receipts.watermarks WHERE conversation_id = @c AND user_id = @u", connection);
-        command.Parameters.AddWithValue("c", Guid.Parse(conversationId));
-        command.Parameters.AddWithValue("u", Guid.Parse(userId));
-        return (int)(await command.ExecuteScalarAsync())!;
-    }
+    private Task<int> StoredUpdatesAsync(string conversationId, string userId) => host.ScalarAsync<int>(
+        "SELECT cardinality(delivered_marks) FROM receipts.watermarks WHERE conversation_id = @c AND user_id = @u",
+        ("c", Guid.Parse(conversationId)), ("u", Guid.Parse(userId)));
 }

@@ -1,7 +1,6 @@
 using ChatMonolith.Protos.Messaging.V1;
 using ChatMonolith.Testing;
 using Grpc.Core;
-using Npgsql;
 using static ChatMonolith.Modules.Receipts.Tests.Features.ReceiptTicksTests;
 
 namespace ChatMonolith.Modules.Receipts.Tests.Features;
@@ -57,13 +56,9 @@ public sealed class ReceiptInputErrorTests(ChatHostFixture host) : IClassFixture
 
     private async Task<(long Delivered, long Read)> StoredAsync(string conversationId, string userId)
     {
-        await using var connection = new NpgsqlConnection(host.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT delivered_seq, read_seq FROM receipts.watermarks WHERE conversation_id = @c AND user_id = @u", connection);
-        command.Parameters.AddWithValue("c", Guid.Parse(conversationId));
-        command.Parameters.AddWithValue("u", Guid.Parse(userId));
-        await using var reader = await command.ExecuteReaderAsync();
-        Assert.True(await reader.ReadAsync());
-        return (reader.GetInt64(0), reader.GetInt64(1));
+        var seqs = await host.ScalarAsync<long[]>(
+            "SELECT ARRAY[delivered_seq, read_seq] FROM receipts.watermarks WHERE conversation_id = @c AND user_id = @u",
+            ("c", Guid.Parse(conversationId)), ("u", Guid.Parse(userId)));
+        return (seqs[0], seqs[1]);
     }
 }

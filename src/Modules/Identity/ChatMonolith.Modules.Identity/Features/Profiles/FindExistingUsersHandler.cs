@@ -5,8 +5,7 @@ using Wolverine.Attributes;
 
 namespace ChatMonolith.Modules.Identity.Features.Profiles;
 
-/// <summary>Answers other modules' <see cref="FindExistingUsers"/>.</summary>
-/// <summary>Reads only: no transaction, no outbox.</summary>
+/// <summary>Answers other modules' <see cref="FindExistingUsers"/>; reads only, so no transaction and no outbox.</summary>
 [NonTransactional]
 public static class FindExistingUsersHandler
 {
