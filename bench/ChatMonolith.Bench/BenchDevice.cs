@@ -6,9 +6,13 @@ using Grpc.Net.Client;
 namespace ChatMonolith.Bench;
 
 /// <summary>A simulated phone: a user, its signed-in device, and the channel it talks on.</summary>
-internal sealed class BenchDevice(string userId, Metadata auth, GrpcChannel channel)
+internal sealed class BenchDevice(string userId, string username, Metadata auth, GrpcChannel channel)
 {
+    public const string Password = "bench password 123";
+
     public string UserId { get; } = userId;
+
+    public string Username { get; } = username;
 
     public Metadata Auth { get; } = auth;
 
@@ -16,21 +20,29 @@ internal sealed class BenchDevice(string userId, Metadata auth, GrpcChannel chan
 
     public string ConversationId { get; set; } = "";
 
-    public static async Task<List<BenchDevice>> SetUpAsync(BenchOptions options, Func<int, GrpcChannel> channelFor)
+    /// <summary>Registers <paramref name="count"/> users and signs each in on one device (the untimed setup).</summary>
+    public static async Task<List<BenchDevice>> RegisterAsync(Uri target, int count, Func<int, GrpcChannel> channelFor)
     {
         var run = Guid.NewGuid().ToString("N")[..8];
-        var devices = new BenchDevice[options.Users];
-        using var setup = GrpcChannel.ForAddress(options.Target);
+        var devices = new BenchDevice[count];
+        using var setup = GrpcChannel.ForAddress(target);
         var identity = new IdentityService.IdentityServiceClient(setup);
-        await Parallel.ForEachAsync(Enumerable.Range(0, options.Users), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
         {
             var username = $"bench_{run}_{i}";
-            const string password = "bench password 123";
-            await identity.RegisterAsync(new RegisterRequest { Username = username, Password = password }, cancellationToken: ct);
-            var login = await identity.LoginAsync(new LoginRequest { Username = username, Password = password, DeviceName = "bench", Platform = Platform.Android }, cancellationToken: ct);
-            devices[i] = new BenchDevice(login.UserId, new Metadata { { "authorization", "Bearer " + login.Tokens.AccessToken } }, channelFor(i));
+            await identity.RegisterAsync(new RegisterRequest { Username = username, Password = Password }, cancellationToken: ct);
+            var login = await identity.LoginAsync(new LoginRequest { Username = username, Password = Password, DeviceName = "bench", Platform = Platform.Android }, cancellationToken: ct);
+            devices[i] = new BenchDevice(login.UserId, username, new Metadata { { "authorization", "Bearer " + login.Tokens.AccessToken } }, channelFor(i));
         });
 
+        return [.. devices];
+    }
+
+    /// <summary>Registers the users and pairs them up in direct chats (the untimed setup of <c>direct</c>).</summary>
+    public static async Task<List<BenchDevice>> SetUpAsync(BenchOptions options, Func<int, GrpcChannel> channelFor)
+    {
+        var devices = await RegisterAsync(options.Target, options.Users, channelFor);
+        using var setup = GrpcChannel.ForAddress(options.Target);
         var conversations = new ConversationService.ConversationServiceClient(setup);
         await Parallel.ForEachAsync(Enumerable.Range(0, options.Users / 2), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (pair, ct) =>
         {
@@ -39,6 +51,6 @@ internal sealed class BenchDevice(string userId, Metadata auth, GrpcChannel chan
             a.ConversationId = b.ConversationId = chat.Conversation.ConversationId;
         });
 
-        return [.. devices];
+        return devices;
     }
 }

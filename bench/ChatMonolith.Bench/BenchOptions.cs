@@ -12,10 +12,17 @@ internal sealed record BenchOptions(
     string? StartHost,
     int? HostPid,
     string? JsonPath,
-    bool Acks)
+    bool Acks,
+    int GroupSize,
+    int Online,
+    int Groups,
+    int Messages,
+    int Runs)
 {
+    public static readonly string[] Scenarios = ["direct", "group", "connect", "idle", "catchup"];
+
     public const string Usage = """
-        usage: bench direct [options]
+        usage: bench direct|group|connect|idle|catchup [options]
           --target URL        the host's native gRPC endpoint (default http://127.0.0.1:5080)
           --users N           simulated users, in 1-on-1 pairs, one device each (default 1000)
           --rate N            offered messages per second in total; 0 = closed loop, each sender as fast as its acks come (default 0)
@@ -25,14 +32,20 @@ internal sealed record BenchOptions(
           --start-host DLL    start this published ChatMonolith.Host.dll first (with scripts/services env) and stop it after
           --host-pid PID      read CPU and RSS of an already running host from /proc
           --json FILE         also write the results as JSON
-          --acks 1            receivers ack every message on their stream, as apps do for delivered ticks (default 0)
+          --acks 1            direct: receivers ack every message on their stream, as apps do for delivered ticks (default 0)
+          --group-size G      group: members per group (default 100)
+          --online N          group: members of each group online and sending (default 20)
+          --groups N          group: how many groups (default 1)
+          --messages M        catchup: messages the device missed (default 1000)
+          --runs N            catchup: reconnects measured (default 3)
+        --users is the number of devices for direct, connect and idle.
         """;
 
     public static BenchOptions Parse(string[] args)
     {
-        if (args.Length == 0 || args[0] != "direct")
+        if (args.Length == 0 || !Scenarios.Contains(args[0]))
         {
-            throw new ArgumentException("the scenario must be 'direct'");
+            throw new ArgumentException("the scenario must be one of: " + string.Join(", ", Scenarios));
         }
 
         var values = new Dictionary<string, string>();
@@ -58,6 +71,11 @@ internal sealed record BenchOptions(
             values.GetValueOrDefault("start-host"),
             values.TryGetValue("host-pid", out var pid) ? int.Parse(pid, System.Globalization.CultureInfo.InvariantCulture) : null,
             values.GetValueOrDefault("json"),
-            Int("acks", 0) == 1);
+            Int("acks", 0) == 1,
+            Int("group-size", 100),
+            Int("online", 20),
+            Int("groups", 1),
+            Int("messages", 1000),
+            Int("runs", 3));
     }
 }

@@ -25,6 +25,22 @@ internal sealed class DirectScenario(BenchOptions options, List<BenchDevice> dev
     private long _receiptEvents;
     private volatile bool _recording;
 
+    public static ScenarioReport Report(DirectResult result, BenchOptions options) => new(
+    [
+        $"scenario direct: {result.Users} users in pairs, offered {(result.OfferedRate == 0 ? "closed loop" : result.OfferedRate + " msg/s")}, {result.Seconds:F0} s measured",
+        $"delivered messages/s   {result.DeliveredPerSecond,10:F0}",
+        $"acknowledged sends/s   {result.AckedPerSecond,10:F0}",
+        $"sent-ack latency ms    p50 {result.SentAck.P50Ms:F2}  p95 {result.SentAck.P95Ms:F2}  p99 {result.SentAck.P99Ms:F2}  max {result.SentAck.MaxMs:F2}",
+        $"end-to-end latency ms  p50 {result.EndToEnd.P50Ms:F2}  p95 {result.EndToEnd.P95Ms:F2}  p99 {result.EndToEnd.P99Ms:F2}  max {result.EndToEnd.MaxMs:F2}",
+        $"sent {result.Sent}, acked {result.Acked}, rejected {result.Rejected}, lost {result.Lost}, duplicates {result.Duplicates}, out of order {result.OutOfOrder}",
+        options.Acks
+            ? string.Create(CultureInfo.InvariantCulture, $"delivery acks sent {result.AcksSent}, receipt events received {result.ReceiptEvents} ({(double)result.AcksSent / Math.Max(1, result.ReceiptEvents):F1} acks per event)")
+            : "delivery acks: off (--acks 1 to send them)",
+        result.HostCpuPercent is { } cpu
+            ? string.Create(CultureInfo.InvariantCulture, $"host CPU {cpu:F0} % of one core, RSS {result.HostRssBytes / 1048576} MiB (peak {result.HostPeakRssBytes / 1048576} MiB)")
+            : "host CPU and RSS: not measured (give --host-pid or --start-host)",
+    ], result, result.Correct);
+
     public async Task<DirectResult> RunAsync()
     {
         using var stop = new CancellationTokenSource();

@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Text.Json;
 using ChatMonolith.Bench;
+using ChatMonolith.Protos.Messaging.V1;
 using Grpc.Net.Client;
 
 BenchOptions options;
@@ -23,37 +23,45 @@ var sampler = pid is null ? null : new ProcessSampler(pid.Value);
 var shared = Enumerable.Range(0, options.Connections).Select(_ => NewChannel(options.Target)).ToList();
 GrpcChannel ChannelFor(int device) => shared.Count > 0 ? shared[device % shared.Count] : NewChannel(options.Target);
 
-Console.Error.WriteLine($"setting up {options.Users} users (not timed)...");
-var devices = await BenchDevice.SetUpAsync(options, ChannelFor);
-Console.Error.WriteLine($"running 'direct' for {options.Warmup.TotalSeconds} s warm-up + {options.Duration.TotalSeconds} s...");
-var result = await new DirectScenario(options, devices, sampler).RunAsync();
+Console.Error.WriteLine($"setting up '{options.Scenario}' (not timed)...");
+var report = options.Scenario switch
+{
+    "direct" => DirectScenario.Report(await new DirectScenario(options, await BenchDevice.SetUpAsync(options, ChannelFor), sampler).RunAsync(), options),
+    "idle" => await new IdleScenario(options, await BenchDevice.RegisterAsync(options.Target, options.Users, ChannelFor), sampler).RunAsync(),
+    "connect" => await new ConnectScenario(options, await BenchDevice.RegisterAsync(options.Target, options.Users, ChannelFor), sampler).RunAsync(),
+    "catchup" => await new CatchUpScenario(options, await BenchDevice.SetUpAsync(options with { Users = 2 }, ChannelFor), sampler).RunAsync(),
+    _ => await new GroupScenario(options, await SetUpGroupsAsync(), sampler).RunAsync(),
+};
 
-var table = string.Join(Environment.NewLine,
-    $"scenario direct: {result.Users} users in pairs, offered {(result.OfferedRate == 0 ? "closed loop" : result.OfferedRate + " msg/s")}, {result.Seconds:F0} s measured",
-    $"delivered messages/s   {result.DeliveredPerSecond,10:F0}",
-    $"acknowledged sends/s   {result.AckedPerSecond,10:F0}",
-    $"sent-ack latency ms    p50 {result.SentAck.P50Ms:F2}  p95 {result.SentAck.P95Ms:F2}  p99 {result.SentAck.P99Ms:F2}  max {result.SentAck.MaxMs:F2}",
-    $"end-to-end latency ms  p50 {result.EndToEnd.P50Ms:F2}  p95 {result.EndToEnd.P95Ms:F2}  p99 {result.EndToEnd.P99Ms:F2}  max {result.EndToEnd.MaxMs:F2}",
-    $"sent {result.Sent}, acked {result.Acked}, rejected {result.Rejected}, lost {result.Lost}, duplicates {result.Duplicates}, out of order {result.OutOfOrder}",
-    options.Acks
-        ? string.Create(CultureInfo.InvariantCulture, $"delivery acks sent {result.AcksSent}, receipt events received {result.ReceiptEvents} ({(double)result.AcksSent / Math.Max(1, result.ReceiptEvents):F1} acks per event)")
-        : "delivery acks: off (--acks 1 to send them)",
-    result.HostCpuPercent is { } cpu
-        ? string.Create(CultureInfo.InvariantCulture, $"host CPU {cpu:F0} % of one core, RSS {result.HostRssBytes / 1048576} MiB (peak {result.HostPeakRssBytes / 1048576} MiB)")
-        : "host CPU and RSS: not measured (give --host-pid or --start-host)");
-Console.WriteLine(table);
+Console.WriteLine(string.Join(Environment.NewLine, report.Lines.Where(l => l.Length > 0)));
 if (options.JsonPath is not null)
 {
-    await File.WriteAllTextAsync(options.JsonPath, JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }));
+    await File.WriteAllTextAsync(options.JsonPath, JsonSerializer.Serialize(report.Figures, new JsonSerializerOptions { WriteIndented = true }));
 }
 
-if (!result.Correct)
+if (!report.Correct)
 {
-    Console.Error.WriteLine("FAILED: messages were lost, doubled, reordered or refused.");
+    Console.Error.WriteLine("FAILED: messages were lost, doubled, reordered or refused, or streams failed.");
     return 1;
 }
 
 return 0;
+
+async Task<List<(string GroupId, long LastSeq, List<BenchDevice> Online)>> SetUpGroupsAsync()
+{
+    var members = await BenchDevice.RegisterAsync(options.Target, options.Groups * options.GroupSize, ChannelFor);
+    var conversations = new ConversationService.ConversationServiceClient(members[0].Channel);
+    var groups = new List<(string, long, List<BenchDevice>)>();
+    foreach (var group in members.Chunk(options.GroupSize))
+    {
+        var request = new CreateGroupRequest { Title = "bench group" };
+        request.MemberIds.AddRange(group.Skip(1).Select(m => m.UserId));
+        var created = (await conversations.CreateGroupAsync(request, group[0].Auth)).Conversation;
+        groups.Add((created.ConversationId, created.LastSeq, [.. group.Take(options.Online)]));
+    }
+
+    return groups;
+}
 
 static GrpcChannel NewChannel(Uri target) => GrpcChannel.ForAddress(target, new GrpcChannelOptions
 {

@@ -21,7 +21,8 @@ internal sealed class OrderedDelivery(DeviceSession session, DeliveryLog log, IS
         foreach (var window in await log.WindowsAsync(session.Caller.UserId, cancellationToken))
         {
             var from = Math.Max(cursors.GetValueOrDefault(window.ConversationId) + 1, window.JoinedSeq);
-            _next[window.ConversationId] = await WriteRangeAsync(window.ConversationId, from, window.VisibleUpTo, cancellationToken);
+            // A cursor past the end (a confused client) must not make the writer drop what comes next as old.
+            _next[window.ConversationId] = Math.Min(await WriteRangeAsync(window.ConversationId, from, window.VisibleUpTo, cancellationToken), window.VisibleUpTo + 1);
         }
 
         await WriteAsync(new ServerEvent { CaughtUp = new CaughtUp { At = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(clock.GetUtcNow()) } }, cancellationToken);

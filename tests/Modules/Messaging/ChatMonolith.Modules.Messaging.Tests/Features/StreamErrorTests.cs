@@ -68,4 +68,17 @@ public sealed class StreamErrorTests(ChatHostFixture host) : IClassFixture<ChatH
 
     private static ClientEvent Send(string conversationId, string text) =>
         new() { Send = new SendMessageRequest { ConversationId = conversationId, ClientMsgId = Guid.NewGuid().ToString(), Text = text } };
+
+    [Fact]
+    public async Task Given_a_hello_cursor_past_the_end_When_new_messages_come_Then_they_are_still_delivered()
+    {
+        var alice = await host.Channel.RegisterAndLoginAsync();
+        var bob = await host.Channel.RegisterAndLoginAsync();
+        var chat = await host.Channel.OpenDirectChatAsync(alice, bob);
+        await using var bobPhone = await DeviceStream.ConnectAsync(host.Channel, bob, new ConversationCursor { ConversationId = chat.ConversationId, Seq = 1_000 });
+        await bobPhone.CaughtUpAsync();
+
+        var sent = await host.Channel.SendAsync(alice, chat.ConversationId, "after a confused hello");
+        Assert.Equal(sent.Seq, Assert.Single(await bobPhone.MessagesAsync(chat.ConversationId, 1)).Seq);
+    }
 }
