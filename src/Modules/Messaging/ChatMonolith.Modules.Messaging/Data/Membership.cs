@@ -25,24 +25,6 @@ internal static class Membership
         return member.IsActive ? (conversation, member) : throw NotAMember();
     }
 
-    /// <summary>
-    /// The caller's active membership, for the send path: one key lookup when they are a member; the conversation is
-    /// looked up only to tell NOT_FOUND from PERMISSION_DENIED when they are not.
-    /// </summary>
-    public static async Task<Member> RequireActiveMemberAsync(
-        MessagingDbContext db, Guid conversationId, Guid userId, CancellationToken cancellationToken)
-    {
-        var member = await db.Members.SingleOrDefaultAsync(m => m.ConversationId == conversationId && m.UserId == userId, cancellationToken);
-        if (member is { IsActive: true })
-        {
-            return member;
-        }
-
-        return member is not null || await db.Conversations.AnyAsync(c => c.ConversationId == conversationId, cancellationToken)
-            ? throw NotAMember()
-            : throw ChatException.NotFound("CONVERSATION_NOT_FOUND", "There is no conversation with that id.");
-    }
-
     /// <summary>As <see cref="RequireActiveAsync"/>, for a group the caller administers.</summary>
     public static async Task<(Conversation Conversation, Member Member)> RequireGroupAdminAsync(
         MessagingDbContext db, Guid conversationId, Guid userId, CancellationToken cancellationToken)

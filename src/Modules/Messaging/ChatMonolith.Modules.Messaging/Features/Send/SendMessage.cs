@@ -3,7 +3,6 @@ using ChatMonolith.BuildingBlocks.Errors;
 using ChatMonolith.BuildingBlocks.Security;
 using ChatMonolith.Modules.Messaging.Contracts;
 using ChatMonolith.Modules.Messaging.Data;
-using Microsoft.EntityFrameworkCore;
 using Wolverine;
 
 namespace ChatMonolith.Modules.Messaging.Features.Send;
@@ -28,39 +27,28 @@ public static class SendMessageHandler
             .ThrowIfInvalid();
 
         var events = new OutgoingMessages();
-        var sender = command.Caller.UserId;
-        var original = await db.Messages.AsNoTracking().SingleOrDefaultAsync(
-            m => m.ConversationId == command.ConversationId && m.SenderId == sender && m.ClientMsgId == command.ClientMsgId,
-            cancellationToken);
-        if (original is not null)
+        var now = clock.GetUtcNow();
+        now = now.AddTicks(-(now.Ticks % 10)); // PostgreSQL keeps microseconds: a retry's ack carries the same time
+        var messageId = Guid.CreateVersion7(now);
+        var outcome = await SendStatement.RunAsync(db, command, messageId, now, cancellationToken);
+        if (outcome.Earlier is { } earlier)
         {
             // A retry: the same acknowledgement, and nothing delivered twice.
-            return (Acknowledge(original, fanOut: null), events);
+            return (new SentMessage(command.ConversationId, command.ClientMsgId, earlier.MessageId, earlier.Seq, earlier.SentAt, FanOut: null), events);
         }
 
-        var member = await Membership.RequireActiveMemberAsync(db, command.ConversationId, sender, cancellationToken);
-        var now = clock.GetUtcNow();
-        var message = await ConversationLog.AppendAsync(db, command.ConversationId, now, seq => new Message
+        if (outcome.StoredSeq is not { } seq)
         {
-            ConversationId = command.ConversationId,
-            Seq = seq,
-            MessageId = Guid.CreateVersion7(now),
-            SenderId = sender,
-            ClientMsgId = command.ClientMsgId,
-            SentAt = now,
-            Text = command.Text,
-        }, cancellationToken);
-        member.ReadSeq = message.Seq;
-        var members = await Membership.ActiveMemberIdsAsync(db, command.ConversationId, cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
+            throw outcome.ConversationExists
+                ? ChatException.PermissionDenied("NOT_A_MEMBER", "You are not a member of this conversation.")
+                : ChatException.NotFound("CONVERSATION_NOT_FOUND", "There is no conversation with that id.");
+        }
 
-        events.Add(new MessageStored(message.ConversationId, message.Seq, message.MessageId, sender,
-            members.Where(m => m != sender).ToList(), Preview(command.Text), now));
-        return (Acknowledge(message, new FanOut(members, message.ToView())), events);
+        var sender = command.Caller.UserId;
+        var view = new MessageView(command.ConversationId, seq, messageId, sender, command.ClientMsgId, now, command.Text, null, [], null);
+        events.Add(new MessageStored(command.ConversationId, seq, messageId, sender, outcome.MemberIds.Where(m => m != sender).ToList(), Preview(command.Text), now));
+        return (new SentMessage(command.ConversationId, command.ClientMsgId, messageId, seq, now, new FanOut(outcome.MemberIds, view)), events);
     }
-
-    private static SentMessage Acknowledge(Message message, FanOut? fanOut) =>
-        new(message.ConversationId, message.ClientMsgId!.Value, message.MessageId, message.Seq, message.SentAt, fanOut);
 
     private static string Preview(string text) => text.Length <= 100 ? text : text[..100];
 }
