@@ -20,6 +20,9 @@ internal sealed class BenchDevice(string userId, string username, Metadata auth,
 
     public string ConversationId { get; set; } = "";
 
+    /// <summary>The highest seq of its conversation this device has received (the direct chat starts at 1).</summary>
+    public long LastSeq { get; set; } = 1;
+
     /// <summary>Registers <paramref name="count"/> users and signs each in on one device (the untimed setup).</summary>
     public static async Task<List<BenchDevice>> RegisterAsync(Uri target, int count, Func<int, GrpcChannel> channelFor)
     {

@@ -17,7 +17,8 @@ internal sealed record BenchOptions(
     int Online,
     int Groups,
     int Messages,
-    int Runs)
+    int Runs,
+    (int Start, int Step, int Max)? Sweep)
 {
     public static readonly string[] Scenarios = ["direct", "group", "connect", "idle", "catchup"];
 
@@ -38,6 +39,8 @@ internal sealed record BenchOptions(
           --groups N          group: how many groups (default 1)
           --messages M        catchup: messages the device missed (default 1000)
           --runs N            catchup: reconnects measured (default 3)
+          --sweep A:S:M       direct: offered rates A, A+S, ... up to M, each for --duration; reports the highest rate with
+                              p99 end-to-end < 500 ms and nothing lost ("sustained throughput"); stops at the first that fails
         --users is the number of devices for direct, connect and idle.
         """;
 
@@ -76,6 +79,15 @@ internal sealed record BenchOptions(
             Int("online", 20),
             Int("groups", 1),
             Int("messages", 1000),
-            Int("runs", 3));
+            Int("runs", 3),
+            values.TryGetValue("sweep", out var sweep) ? ParseSweep(sweep) : null);
+    }
+
+    private static (int, int, int) ParseSweep(string value)
+    {
+        var parts = value.Split(':').Select(p => int.Parse(p, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        return parts.Length == 3 && parts[0] > 0 && parts[1] > 0 && parts[2] >= parts[0]
+            ? (parts[0], parts[1], parts[2])
+            : throw new ArgumentException("--sweep wants START:STEP:MAX, e.g. 200:200:4000");
     }
 }

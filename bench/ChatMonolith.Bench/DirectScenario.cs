@@ -49,7 +49,7 @@ internal sealed class DirectScenario(BenchOptions options, List<BenchDevice> dev
         {
             var call = new ChatStreamService.ChatStreamServiceClient(device.Channel).Connect(device.Auth, cancellationToken: stop.Token);
             var caughtUp = new TaskCompletionSource();
-            await call.RequestStream.WriteAsync(new ClientEvent { Hello = new Hello { Cursors = { new ConversationCursor { ConversationId = device.ConversationId, Seq = 1 } } } });
+            await call.RequestStream.WriteAsync(new ClientEvent { Hello = new Hello { Cursors = { new ConversationCursor { ConversationId = device.ConversationId, Seq = device.LastSeq } } } });
             _writeLocks[device.UserId] = new SemaphoreSlim(1);
             streams.Add((device, call, ReceiveAsync(device, call.ResponseStream, call.RequestStream, caughtUp)));
             await caughtUp.Task;
@@ -164,7 +164,8 @@ internal sealed class DirectScenario(BenchOptions options, List<BenchDevice> dev
 
     private async Task ReceiveAsync(BenchDevice device, IAsyncStreamReader<ServerEvent> events, IClientStreamWriter<ClientEvent> requests, TaskCompletionSource caughtUp)
     {
-        var expectedSeq = 2L;
+        // A later run (a sweep's next step) resumes where the previous one ended: nothing old is replayed.
+        var expectedSeq = device.LastSeq + 1;
         try
         {
             while (await events.MoveNext(CancellationToken.None))
@@ -203,6 +204,7 @@ internal sealed class DirectScenario(BenchOptions options, List<BenchDevice> dev
                         }
 
                         expectedSeq = message.Seq + 1;
+                        device.LastSeq = message.Seq;
                         if (message.SenderId != device.UserId)
                         {
                             Interlocked.Increment(ref _delivered);

@@ -26,6 +26,7 @@ GrpcChannel ChannelFor(int device) => shared.Count > 0 ? shared[device % shared.
 Console.Error.WriteLine($"setting up '{options.Scenario}' (not timed)...");
 var report = options.Scenario switch
 {
+    "direct" when options.Sweep is not null => await SweepRunner.RunAsync(options, await BenchDevice.SetUpAsync(options, ChannelFor), sampler),
     "direct" => DirectScenario.Report(await new DirectScenario(options, await BenchDevice.SetUpAsync(options, ChannelFor), sampler).RunAsync(), options),
     "idle" => await new IdleScenario(options, await BenchDevice.RegisterAsync(options.Target, options.Users, ChannelFor), sampler).RunAsync(),
     "connect" => await new ConnectScenario(options, await BenchDevice.RegisterAsync(options.Target, options.Users, ChannelFor), sampler).RunAsync(),

@@ -23,6 +23,9 @@ internal sealed class PresenceOptions
 
     public int MaxWatchedUsers { get; set; } = 500;
 
+    /// <summary>Listen to Redis's expiry notifications; off, only the sweep finds vanished devices (for a Redis that forbids them).</summary>
+    public bool ExpiryNotifications { get; set; } = true;
+
     /// <summary>The key prefix every key of this deployment has (<c>Redis:KeyPrefix</c>), to recognise its expired keys.</summary>
     public string KeyPrefix { get; set; } = "chat:";
 

@@ -27,3 +27,15 @@ public sealed class ShortTtlFixture : ChatHostFixture
         new("Presence:TypingTimeout", "00:00:01"),
     ];
 }
+
+/// <summary>Short keys and no expiry notifications: only the sweep (every second) can find a vanished device.</summary>
+public sealed class SweepOnlyFixture : ChatHostFixture
+{
+    protected override IEnumerable<KeyValuePair<string, string?>> Settings() =>
+    [
+        new("Presence:HeartbeatInterval", "00:00:01"),
+        new("Presence:MinHeartbeatSpacing", "00:00:00.200"),
+        new("Presence:ExpiryNotifications", "false"),
+        new("Presence:SweepInterval", "00:00:01"),
+    ];
+}

@@ -21,12 +21,18 @@ internal sealed class ExpiredKeyListener(IConnectionMultiplexer redis, IServiceS
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        if (!options.Value.ExpiryNotifications)
+        {
+            return;
+        }
+
         await EnableNotificationsAsync();
         var queue = await redis.GetSubscriber().SubscribeAsync(Expired);
         queue.OnMessage(message => HandleAsync(message.Message.ToString()));
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => redis.GetSubscriber().UnsubscribeAsync(Expired);
+    public Task StopAsync(CancellationToken cancellationToken) =>
+        options.Value.ExpiryNotifications ? redis.GetSubscriber().UnsubscribeAsync(Expired) : Task.CompletedTask;
 
     private async Task HandleAsync(string key)
     {

@@ -27,18 +27,18 @@ internal sealed class PresenceSweeper(DeviceRegistry devices, IServiceScopeFacto
         }
     }
 
+    /// <summary>Concurrent commands share the multiplexer's pipeline: a sweep costs a few round trips, not one per device.</summary>
     private async Task SweepAsync()
     {
-        foreach (var userId in await devices.OnlineUsersAsync())
+        var users = await devices.OnlineUsersAsync();
+        var devicesByUser = await Task.WhenAll(users.Select(async userId => (UserId: userId, Devices: await devices.DevicesAsync(userId))));
+        var checks = await Task.WhenAll(devicesByUser
+            .SelectMany(u => u.Devices.Select(deviceId => (u.UserId, DeviceId: deviceId)))
+            .Select(async d => (d.UserId, d.DeviceId, Exists: await devices.DeviceKeyExistsAsync(d.UserId, d.DeviceId))));
+        foreach (var (userId, deviceId, _) in checks.Where(c => !c.Exists))
         {
-            foreach (var deviceId in await devices.DevicesAsync(userId))
-            {
-                if (!await devices.DeviceKeyExistsAsync(userId, deviceId))
-                {
-                    await using var scope = scopes.CreateAsyncScope();
-                    await scope.ServiceProvider.GetRequiredService<PresenceTracker>().ExpiredAsync(userId, deviceId);
-                }
-            }
+            await using var scope = scopes.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<PresenceTracker>().ExpiredAsync(userId, deviceId);
         }
     }
 }
