@@ -133,8 +133,9 @@ internal sealed class DirectScenario(BenchOptions options, List<BenchDevice> dev
                 due += (long)interval;
             }
         }
-        catch (OperationCanceledException)
+        catch (Exception e) when (e is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled })
         {
+            // The run is over; a write that waited for the server was cancelled with it.
         }
     }
 

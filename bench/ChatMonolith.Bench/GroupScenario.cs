@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using ChatMonolith.Protos.Messaging.V1;
+using Grpc.Core;
 
 namespace ChatMonolith.Bench;
 
@@ -145,8 +146,9 @@ internal sealed class GroupScenario(BenchOptions options, List<(string GroupId, 
                 due += (long)interval;
             }
         }
-        catch (OperationCanceledException)
+        catch (Exception e) when (e is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled })
         {
+            // The run is over; a write that waited for the server was cancelled with it.
         }
     }
 }

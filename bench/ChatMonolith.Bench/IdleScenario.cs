@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using ChatMonolith.Protos.Messaging.V1;
+using Grpc.Core;
 using ChatMonolith.Protos.Presence.V1;
 
 namespace ChatMonolith.Bench;
@@ -74,8 +75,9 @@ internal sealed class IdleScenario(BenchOptions options, List<BenchDevice> devic
                 await Task.Delay(HeartbeatInterval, cancellationToken);
             }
         }
-        catch (OperationCanceledException)
+        catch (Exception e) when (e is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled })
         {
+            // The run is over; a write that waited for the server was cancelled with it.
         }
     }
 }
