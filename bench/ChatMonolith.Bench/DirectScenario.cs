@@ -129,7 +129,8 @@ internal sealed class DirectScenario(BenchOptions options, List<BenchDevice> dev
                         ClientMsgId = clientMsgId,
                         Text = sentAt.ToString(CultureInfo.InvariantCulture) + " hello, this is a typical short chat message",
                     },
-                }, cancellationToken);
+                }, CancellationToken.None); // cancelling a write cancels the whole call, and the device would stop receiving
+
                 due += (long)interval;
             }
         }
