@@ -17,7 +17,7 @@ internal static class StreamUpdateMapping
         _ => throw new ArgumentOutOfRangeException(nameof(update), update.GetType().Name, "Not a stream update this host knows."),
     };
 
-    public static PresenceUpdate ToProto(PresenceChanged presence) => new()
+    private static PresenceUpdate ToProto(PresenceChanged presence) => new()
     {
         UserId = presence.UserId.ToString(),
         State = (PresenceState)presence.Status,

@@ -50,19 +50,8 @@ public sealed class DeliveryRouter
     }
 
     /// <summary>An event for these users' devices that needs no ordering against the conversation's log.</summary>
-    internal void Notify(IReadOnlyList<Guid> userIds, ServerEvent serverEvent)
-    {
-        foreach (var userId in userIds)
-        {
-            if (_sessionsByUser.TryGetValue(userId, out var sessions))
-            {
-                foreach (var session in sessions)
-                {
-                    session.Send(serverEvent);
-                }
-            }
-        }
-    }
+    internal void Notify(IReadOnlyList<Guid> userIds, ServerEvent serverEvent) =>
+        Notify([.. userIds.Select(id => new StreamTarget(id, null))], serverEvent);
 
     /// <summary>An event for some users' devices, or for one device of a user.</summary>
     internal void Notify(IReadOnlyList<StreamTarget> targets, ServerEvent serverEvent)

@@ -13,51 +13,54 @@ namespace ChatMonolith.Modules.Presence.Features;
 /// </summary>
 internal sealed class PresenceView(DeviceRegistry devices, IDatabase redis, PresenceDbContext db, IMessageBus bus)
 {
-    /// <summary>What <paramref name="watcherId"/> may know of each of <paramref name="userIds"/>.</summary>
-    public async Task<IReadOnlyDictionary<Guid, PresenceAccess>> AccessAsync(Guid watcherId, IReadOnlyList<Guid> userIds)
+    /// <summary>What <paramref name="watcherId"/> may know of each of <paramref name="userIds"/>, and their stored last seen.</summary>
+    public async Task<IReadOnlyDictionary<Guid, (PresenceAccess Access, DateTimeOffset? StoredLastSeen)>> AccessAsync(Guid watcherId, IReadOnlyList<Guid> userIds)
     {
         var stored = await StoredAsync(userIds);
-        var visibility = userIds.ToDictionary(id => id, id => stored.TryGetValue(id, out var s) ? s.Item1 : PresenceVisibility.Conversations);
         var candidates = userIds.Where(id => id != watcherId).ToList();
         var peers = candidates.Count == 0
             ? []
             : (await bus.InvokeAsync<ConversationPeers>(new FindConversationPeers(watcherId, candidates))).UserIds.ToHashSet();
-        return userIds.ToDictionary(id => id, id => id == watcherId ? PresenceAccess.Visible : (visibility[id], peers.Contains(id)) switch
+        return userIds.ToDictionary(id => id, id =>
         {
-            (PresenceVisibility.Everyone, _) => PresenceAccess.Visible,
-            (_, false) => PresenceAccess.Denied,
-            (PresenceVisibility.Nobody, true) => PresenceAccess.Hidden,
-            _ => PresenceAccess.Visible,
+            var (visibility, lastSeen) = stored.GetValueOrDefault(id, (PresenceVisibility.Conversations, null));
+            return (Decide(watcherId, id, visibility, peers.Contains(id)), lastSeen);
         });
     }
 
-    /// <summary>The presences of <paramref name="access"/>'s users as that access allows.</summary>
-    public async Task<IReadOnlyList<PresenceChanged>> StatesAsync(IReadOnlyDictionary<Guid, PresenceAccess> access)
+    /// <summary>The presences of the users in <paramref name="access"/> as that access allows.</summary>
+    public async Task<IReadOnlyList<PresenceChanged>> StatesAsync(IReadOnlyDictionary<Guid, (PresenceAccess Access, DateTimeOffset? StoredLastSeen)> access)
     {
-        var stored = await StoredAsync([.. access.Keys]);
         var states = new List<PresenceChanged>(access.Count);
-        foreach (var (userId, level) in access)
+        foreach (var (userId, (level, lastSeen)) in access)
         {
-            states.Add(level == PresenceAccess.Visible ? await StateAsync(userId, stored.GetValueOrDefault(userId).Item2) : Hidden(userId));
+            states.Add(level == PresenceAccess.Visible ? await StateAsync(userId, lastSeen) : Hidden(userId));
         }
 
         return states;
     }
 
-    /// <summary>The presence of one user for each of their watchers, grouped by what they may see.</summary>
+    /// <summary>The presence of one user for each of their watchers, grouped by what they may see; a watch gone stale shows as hidden.</summary>
     public async Task<IReadOnlyList<(PresenceChanged Update, IReadOnlyList<Guid> WatcherIds)>> ForWatchersAsync(Guid userId, IReadOnlyList<Guid> watcherIds)
     {
         var (visibility, lastSeen) = (await StoredAsync([userId])).GetValueOrDefault(userId, (PresenceVisibility.Conversations, null));
         var state = await StateAsync(userId, lastSeen);
-        var allowed = visibility switch
-        {
-            PresenceVisibility.Everyone => watcherIds.ToHashSet(),
-            PresenceVisibility.Nobody => [userId],
-            _ => (await bus.InvokeAsync<ConversationPeers>(new FindConversationPeers(userId, watcherIds))).UserIds.Append(userId).ToHashSet(),
-        };
-        return [.. watcherIds.GroupBy(allowed.Contains)
+        var peers = visibility == PresenceVisibility.Conversations
+            ? (await bus.InvokeAsync<ConversationPeers>(new FindConversationPeers(userId, watcherIds))).UserIds.ToHashSet()
+            : [];
+        return [.. watcherIds.GroupBy(w => Decide(w, userId, visibility, peers.Contains(w)) == PresenceAccess.Visible)
             .Select(g => (g.Key ? state : Hidden(userId), (IReadOnlyList<Guid>)[.. g]))];
     }
+
+    /// <summary>The one rule: a user always sees themselves; others as the user's visibility says.</summary>
+    private static PresenceAccess Decide(Guid watcherId, Guid userId, PresenceVisibility visibility, bool sharesConversation) =>
+        watcherId == userId ? PresenceAccess.Visible : (visibility, sharesConversation) switch
+        {
+            (PresenceVisibility.Everyone, _) => PresenceAccess.Visible,
+            (_, false) => PresenceAccess.Denied,
+            (PresenceVisibility.Nobody, true) => PresenceAccess.Hidden,
+            _ => PresenceAccess.Visible,
+        };
 
     private async Task<PresenceChanged> StateAsync(Guid userId, DateTimeOffset? storedLastSeen)
     {

@@ -1,7 +1,6 @@
 using ChatMonolith.Modules.Presence.Features.Connection;
 using ChatMonolith.Modules.Presence.Features.Typing;
 using ChatMonolith.Modules.Presence.Redis;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -14,12 +13,14 @@ namespace ChatMonolith.Modules.Presence.Features.Expiry;
 /// that was not refreshed stops. Turns the notifications on when the server allows it; the sweep covers what a
 /// notification misses (they are fire-and-forget).
 /// </summary>
-internal sealed class ExpiredKeyListener(IConnectionMultiplexer redis, IServiceScopeFactory scopes, IOptions<PresenceOptions> options, ILogger<ExpiredKeyListener> logger)
-    : IHostedService
+internal sealed class ExpiredKeyListener(
+    IConnectionMultiplexer redis, PresenceTracker tracker, TypingSignals typing, IOptions<PresenceOptions> options, ILogger<ExpiredKeyListener> logger)
+    : BackgroundService
 {
     private static readonly RedisChannel Expired = RedisChannel.Pattern("__keyevent@*__:expired");
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>Subscribes in the background, so the host is ready without waiting for Redis.</summary>
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!options.Value.ExpiryNotifications)
         {
@@ -29,10 +30,15 @@ internal sealed class ExpiredKeyListener(IConnectionMultiplexer redis, IServiceS
         await EnableNotificationsAsync();
         var queue = await redis.GetSubscriber().SubscribeAsync(Expired);
         queue.OnMessage(message => HandleAsync(message.Message.ToString()));
+        try
+        {
+            await Task.Delay(Timeout.Infinite, stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            await queue.UnsubscribeAsync();
+        }
     }
-
-    public Task StopAsync(CancellationToken cancellationToken) =>
-        options.Value.ExpiryNotifications ? redis.GetSubscriber().UnsubscribeAsync(Expired) : Task.CompletedTask;
 
     private async Task HandleAsync(string key)
     {
@@ -45,14 +51,13 @@ internal sealed class ExpiredKeyListener(IConnectionMultiplexer redis, IServiceS
         key = key[prefix.Length..];
         try
         {
-            await using var scope = scopes.CreateAsyncScope();
             if (PresenceKeys.TryParsePair(key, PresenceKeys.DevicePrefix, out var userId, out var deviceId))
             {
-                await scope.ServiceProvider.GetRequiredService<PresenceTracker>().ExpiredAsync(userId, deviceId);
+                await tracker.ExpiredAsync(userId, deviceId);
             }
             else if (PresenceKeys.TryParsePair(key, PresenceKeys.TypingPrefix, out var conversationId, out var typistId))
             {
-                await scope.ServiceProvider.GetRequiredService<TypingSignals>().ExpiredAsync(conversationId, typistId);
+                await typing.ExpiredAsync(conversationId, typistId);
             }
         }
         catch (Exception e)

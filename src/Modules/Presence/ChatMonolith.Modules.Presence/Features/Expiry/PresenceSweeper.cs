@@ -1,6 +1,5 @@
 using ChatMonolith.Modules.Presence.Features.Connection;
 using ChatMonolith.Modules.Presence.Redis;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -8,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace ChatMonolith.Modules.Presence.Features.Expiry;
 
 /// <summary>Every sweep interval, finds online devices whose key expired without a notification reaching any host.</summary>
-internal sealed class PresenceSweeper(DeviceRegistry devices, IServiceScopeFactory scopes, IOptions<PresenceOptions> options, TimeProvider clock, ILogger<PresenceSweeper> logger)
+internal sealed class PresenceSweeper(DeviceRegistry devices, PresenceTracker tracker, IOptions<PresenceOptions> options, TimeProvider clock, ILogger<PresenceSweeper> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -37,8 +36,7 @@ internal sealed class PresenceSweeper(DeviceRegistry devices, IServiceScopeFacto
             .Select(async d => (d.UserId, d.DeviceId, Exists: await devices.DeviceKeyExistsAsync(d.UserId, d.DeviceId))));
         foreach (var (userId, deviceId, _) in checks.Where(c => !c.Exists))
         {
-            await using var scope = scopes.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<PresenceTracker>().ExpiredAsync(userId, deviceId);
+            await tracker.ExpiredAsync(userId, deviceId);
         }
     }
 }

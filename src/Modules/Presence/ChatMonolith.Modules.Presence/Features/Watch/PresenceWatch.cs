@@ -33,7 +33,7 @@ public sealed class PresenceWatch
         var view = scope.ServiceProvider.GetRequiredService<PresenceView>();
         var bus = scope.ServiceProvider.GetRequiredService<IMessageBus>();
         var access = await view.AccessAsync(watch.Caller.UserId, userIds);
-        var denied = access.Count(a => a.Value == PresenceAccess.Denied);
+        var denied = access.Count(a => a.Value.Access == PresenceAccess.Denied);
         if (denied > 0)
         {
             throw ChatException.PermissionDenied("NOT_A_CONTACT", $"You share no conversation with {denied} of these users.");

@@ -25,8 +25,8 @@ public static class GetMessageInfoHandler
         var watermarks = await db.Watermarks.AsNoTracking()
             .Where(w => w.ConversationId == query.ConversationId)
             .ToDictionaryAsync(w => w.UserId, cancellationToken);
-        var conversation = new ConversationMembers(query.ConversationId, audience.IsGroup, query.Seq, audience.Members);
-        var readsShared = (await ReadPrivacy.LoadAsync(db, [conversation], cancellationToken)).ReadsShared(conversation);
+        var privacy = await ReadPrivacy.LoadAsync(db, [(audience.IsGroup, audience.Members)], cancellationToken);
+        var readsShared = privacy.ReadsShared(audience.IsGroup, audience.Members);
 
         var members = audience.Members
             .Where(m => m.UserId != audience.SenderId)

@@ -10,11 +10,13 @@ namespace ChatMonolith.Modules.Receipts.Features.Recording;
 /// </summary>
 internal sealed class ReadPrivacy(IReadOnlySet<Guid> receiptsOff)
 {
-    /// <summary>Whether the members of <paramref name="conversation"/> see each other's reads.</summary>
-    public bool ReadsShared(ConversationMembers conversation) =>
-        conversation.IsGroup || conversation.Members.All(m => !receiptsOff.Contains(m.UserId));
+    /// <summary>Whether the members of a conversation see each other's reads.</summary>
+    public bool ReadsShared(bool isGroup, IEnumerable<ConversationMember> members) =>
+        isGroup || members.All(m => !receiptsOff.Contains(m.UserId));
 
-    public static async Task<ReadPrivacy> LoadAsync(ReceiptsDbContext db, IEnumerable<ConversationMembers> conversations, CancellationToken cancellationToken)
+    /// <summary>The settings of every member of the direct chats among <paramref name="conversations"/> (groups need none).</summary>
+    public static async Task<ReadPrivacy> LoadAsync(
+        ReceiptsDbContext db, IEnumerable<(bool IsGroup, IEnumerable<ConversationMember> Members)> conversations, CancellationToken cancellationToken)
     {
         var userIds = conversations.Where(c => !c.IsGroup).SelectMany(c => c.Members.Select(m => m.UserId)).Distinct().ToList();
         var off = userIds.Count == 0

@@ -28,15 +28,17 @@ internal sealed class ReceiptFanOut(IMessageBus bus, ReceiptsDbContext db)
                 .ToListAsync(cancellationToken))
             .GroupBy(w => w.ConversationId)
             .ToDictionary(g => g.Key, g => (IReadOnlyDictionary<Guid, (long, long)>)g.ToDictionary(w => w.UserId, w => (w.DeliveredSeq, w.ReadSeq)));
-        var privacy = await ReadPrivacy.LoadAsync(db, conversations.Values, cancellationToken);
+        var privacy = await ReadPrivacy.LoadAsync(db, conversations.Values.Select(c => (c.IsGroup, c.Members.AsEnumerable())), cancellationToken);
 
         var relevant = moved.Where(m => conversations.ContainsKey(m.ConversationId)).ToList();
         var senders = await SendersAsync(relevant, conversations, cancellationToken);
+        var ticksByConversation = conversations.Values.ToDictionary(c => c.ConversationId,
+            c => new Ticks(c, watermarks.GetValueOrDefault(c.ConversationId) ?? new Dictionary<Guid, (long, long)>()));
         for (var i = 0; i < relevant.Count; i++)
         {
             var move = relevant[i];
             var conversation = conversations[move.ConversationId];
-            var ticks = new Ticks(conversation, watermarks.GetValueOrDefault(move.ConversationId) ?? new Dictionary<Guid, (long, long)>());
+            var ticks = ticksByConversation[move.ConversationId];
             var recipients = senders[i].Append(move.UserId).Distinct()
                 .Where(r => conversation.Active.Any(m => m.UserId == r));
             foreach (var push in recipients
@@ -52,7 +54,7 @@ internal sealed class ReceiptFanOut(IMessageBus bus, ReceiptsDbContext db)
     private static ReceiptChanged? UpdateFor(MovedWatermark move, Guid recipient, ConversationMembers conversation, Ticks ticks, ReadPrivacy privacy)
     {
         var ownMove = recipient == move.UserId;
-        var readsShared = privacy.ReadsShared(conversation);
+        var readsShared = privacy.ReadsShared(conversation.IsGroup, conversation.Members);
         var readShown = ownMove || readsShared;
         if (!readShown && !move.DeliveredMoved)
         {
