@@ -3,6 +3,7 @@ using ChatMonolith.BuildingBlocks.Persistence;
 using ChatMonolith.Modules.Messaging.Data;
 using ChatMonolith.Modules.Messaging.Features;
 using ChatMonolith.Modules.Messaging.Features.Conversations;
+using ChatMonolith.Modules.Messaging.Features.Send;
 using ChatMonolith.Modules.Messaging.Grpc;
 using ChatMonolith.Modules.Messaging.Realtime;
 using Microsoft.AspNetCore.Builder;
@@ -27,6 +28,8 @@ public sealed class MessagingModule : IModule
         services.AddScoped<DeviceStreams>();
         services.AddSingleton(sp => new GroupLimits(sp.GetRequiredService<IOptions<MessagingOptions>>()));
         services.AddScoped<CommandDispatcher>();
+        services.AddSingleton<SendGroupCommit>();
+        services.AddHostedService(sp => sp.GetRequiredService<SendGroupCommit>());
         services.AddScoped<StreamRequests>();
     }
 

@@ -13,4 +13,13 @@ internal sealed class MessagingOptions
 
     /// <summary>Messages read from the database per query while catching a device up.</summary>
     public int CatchUpPageSize { get; set; } = 200;
+
+    /// <summary>Transactions that write sends at the same time (group commit); each takes what has queued meanwhile.</summary>
+    public int SendWriters { get; set; } = 2;
+
+    /// <summary>Sends in one transaction at most.</summary>
+    public int MaxSendBatch { get; set; } = 256;
+
+    /// <summary>Sends waiting for a transaction at most; beyond it, senders wait before they are queued.</summary>
+    public int SendQueueCapacity { get; set; } = 8192;
 }

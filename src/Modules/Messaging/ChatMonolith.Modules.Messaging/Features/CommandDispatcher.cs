@@ -1,9 +1,8 @@
+using ChatMonolith.Modules.Messaging.Data;
 using ChatMonolith.Modules.Messaging.Features.Conversations;
 using ChatMonolith.Modules.Messaging.Grpc;
 using ChatMonolith.Modules.Messaging.Realtime;
 using ChatMonolith.Protos.Messaging.V1;
-using Microsoft.EntityFrameworkCore;
-using Npgsql;
 using Wolverine;
 
 namespace ChatMonolith.Modules.Messaging.Features;
@@ -22,7 +21,7 @@ internal sealed class CommandDispatcher(IMessageBus bus, DeliveryRouter router)
         {
             result = await bus.InvokeAsync<T>(command, cancellationToken);
         }
-        catch (Exception e) when (IsUniqueViolation(e))
+        catch (Exception e) when (UniqueViolation.IsCauseOf(e))
         {
             // A concurrent twin won (the same client_msg_id, or the same direct chat opened twice at once):
             // running again finds its result instead of creating a second one.
@@ -39,18 +38,5 @@ internal sealed class CommandDispatcher(IMessageBus bus, DeliveryRouter router)
         }
 
         return result;
-    }
-
-    private static bool IsUniqueViolation(Exception? e)
-    {
-        for (; e is not null; e = e.InnerException)
-        {
-            if (e is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } or DbUpdateException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } })
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }

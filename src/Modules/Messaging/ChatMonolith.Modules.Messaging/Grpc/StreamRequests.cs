@@ -18,7 +18,7 @@ namespace ChatMonolith.Modules.Messaging.Grpc;
 /// What a device sends up its stream, one event at a time so its sends keep their order. Each goes to the module
 /// that owns it; a refused one is answered on the stream, which stays open.
 /// </summary>
-internal sealed class StreamRequests(IMessageBus bus, CommandDispatcher dispatcher, ILogger<StreamRequests> logger)
+internal sealed class StreamRequests(IMessageBus bus, SendGroupCommit sends, ILogger<StreamRequests> logger)
 {
     private static readonly ChatException Unavailable =
         ChatException.Unavailable("TRY_AGAIN", "The server could not handle this request now; send it again.");
@@ -48,7 +48,7 @@ internal sealed class StreamRequests(IMessageBus bus, CommandDispatcher dispatch
     public Task<SentMessage> SendAsync(Caller caller, SendMessageRequest request, CancellationToken cancellationToken)
     {
         var (conversationId, clientMsgId) = Validator.Parse(v => (v.Uuid(request.ConversationId, "conversation_id"), v.Uuid(request.ClientMsgId, "client_msg_id")));
-        return dispatcher.InvokeAsync<SentMessage>(new SendMessage(caller, conversationId, clientMsgId, request.Text), cancellationToken);
+        return sends.SendAsync(new SendMessage(caller, conversationId, clientMsgId, request.Text), cancellationToken);
     }
 
     public Task<DeliveryAcked> AckAsync(Caller caller, AckDeliveredRequest request, CancellationToken cancellationToken)

@@ -23,6 +23,7 @@ public sealed class StreamErrorTests(ChatHostFixture host) : IClassFixture<ChatH
             (Send(Guid.NewGuid().ToString(), "nowhere"), StatusCode.NotFound, "CONVERSATION_NOT_FOUND"),
             (Send(aliceAndBob.ConversationId, ""), StatusCode.InvalidArgument, "INVALID_ARGUMENT"),
             (Send(aliceAndBob.ConversationId, new string('x', 64 * 1024 + 1)), StatusCode.InvalidArgument, "INVALID_ARGUMENT"),
+            (Send(aliceAndBob.ConversationId, "nul\0in text"), StatusCode.InvalidArgument, "INVALID_ARGUMENT"),
             (Send("not-a-uuid", "hello"), StatusCode.InvalidArgument, "INVALID_ARGUMENT"),
             (new ClientEvent { Send = new SendMessageRequest { ConversationId = aliceAndBob.ConversationId, ClientMsgId = "42", Text = "hi" } }, StatusCode.InvalidArgument, "INVALID_ARGUMENT"),
         };

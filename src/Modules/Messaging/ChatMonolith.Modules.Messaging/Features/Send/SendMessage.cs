@@ -2,39 +2,33 @@ using System.Text;
 using ChatMonolith.BuildingBlocks.Errors;
 using ChatMonolith.BuildingBlocks.Security;
 using ChatMonolith.Modules.Messaging.Contracts;
-using ChatMonolith.Modules.Messaging.Data;
-using Wolverine;
 
 namespace ChatMonolith.Modules.Messaging.Features.Send;
 
-public sealed record SendMessage(Caller Caller, Guid ConversationId, Guid ClientMsgId, string Text);
-
-/// <summary>The "sent" tick: the message is committed at <see cref="Seq"/>.</summary>
-public sealed record SentMessage(Guid ConversationId, Guid ClientMsgId, Guid MessageId, long Seq, DateTimeOffset SentAt, FanOut? FanOut)
-    : IHasFanOut;
-
-public static class SendMessageHandler
+/// <summary>A message to append to a conversation; <see cref="SendGroupCommit"/> stores it.</summary>
+internal sealed record SendMessage(Caller Caller, Guid ConversationId, Guid ClientMsgId, string Text)
 {
     public const int MaxTextBytes = 64 * 1024;
 
-    public static async Task<(SentMessage, OutgoingMessages)> Handle(
-        SendMessage command, MessagingDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    /// <summary>Refuses what no database could store, before it waits for a batch.</summary>
+    public void Validate()
     {
-        var bytes = Encoding.UTF8.GetByteCount(command.Text);
+        var bytes = Encoding.UTF8.GetByteCount(Text);
         new Validator()
-            .Require(bytes > 0 && !string.IsNullOrWhiteSpace(command.Text), "text", "must not be empty")
+            .Require(bytes > 0 && !string.IsNullOrWhiteSpace(Text), "text", "must not be empty")
             .Require(bytes <= MaxTextBytes, "text", $"must be at most {MaxTextBytes} bytes of UTF-8")
+            .Require(!Text.Contains('\0'), "text", "must not contain the NUL character (U+0000)")
             .ThrowIfInvalid();
+    }
 
-        var events = new OutgoingMessages();
-        var now = clock.GetUtcNow();
-        now = now.AddTicks(-(now.Ticks % 10)); // PostgreSQL keeps microseconds: a retry's ack carries the same time
-        var messageId = Guid.CreateVersion7(now);
-        var outcome = await SendStatement.RunAsync(db, command, messageId, now, cancellationToken);
+    /// <summary>What the statement's outcome means for this send: its ack and what to deliver, or why it was refused.</summary>
+    internal SentMessage Accept(SendOutcome outcome, Guid messageId, DateTimeOffset now, out MessageStored? stored)
+    {
+        stored = null;
         if (outcome.Earlier is { } earlier)
         {
             // A retry: the same acknowledgement, and nothing delivered twice.
-            return (new SentMessage(command.ConversationId, command.ClientMsgId, earlier.MessageId, earlier.Seq, earlier.SentAt, FanOut: null), events);
+            return new SentMessage(ConversationId, ClientMsgId, earlier.MessageId, earlier.Seq, earlier.SentAt, FanOut: null);
         }
 
         if (outcome.StoredSeq is not { } seq)
@@ -44,11 +38,14 @@ public static class SendMessageHandler
                 : ChatException.NotFound("CONVERSATION_NOT_FOUND", "There is no conversation with that id.");
         }
 
-        var sender = command.Caller.UserId;
-        var view = new MessageView(command.ConversationId, seq, messageId, sender, command.ClientMsgId, now, command.Text, null, [], null);
-        events.Add(new MessageStored(command.ConversationId, seq, messageId, sender, outcome.MemberIds.Where(m => m != sender).ToList(), Preview(command.Text), now));
-        return (new SentMessage(command.ConversationId, command.ClientMsgId, messageId, seq, now, new FanOut(outcome.MemberIds, view)), events);
+        var sender = Caller.UserId;
+        var view = new MessageView(ConversationId, seq, messageId, sender, ClientMsgId, now, Text, null, [], null);
+        stored = new MessageStored(ConversationId, seq, messageId, sender, outcome.MemberIds.Where(m => m != sender).ToList(), Preview(Text), now);
+        return new SentMessage(ConversationId, ClientMsgId, messageId, seq, now, new FanOut(outcome.MemberIds, view));
     }
 
     private static string Preview(string text) => text.Length <= 100 ? text : text[..100];
 }
+
+/// <summary>The "sent" tick: the message is committed at <see cref="Seq"/>.</summary>
+internal sealed record SentMessage(Guid ConversationId, Guid ClientMsgId, Guid MessageId, long Seq, DateTimeOffset SentAt, FanOut? FanOut);

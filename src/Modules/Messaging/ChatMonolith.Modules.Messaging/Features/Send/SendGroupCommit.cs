@@ -1,0 +1,243 @@
+using System.Threading.Channels;
+using ChatMonolith.BuildingBlocks.Errors;
+using ChatMonolith.Modules.Messaging.Contracts;
+using ChatMonolith.Modules.Messaging.Data;
+using ChatMonolith.Modules.Messaging.Realtime;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Wolverine.EntityFrameworkCore;
+
+namespace ChatMonolith.Modules.Messaging.Features.Send;
+
+/// <summary>
+/// Group commit of sends. Sends that arrive while a transaction is being written wait for the next one and go in
+/// together: one statement each, all in one round trip, one commit and one WAL flush, with their <see cref="MessageStored"/>
+/// events in the same transaction (Wolverine's outbox). A send is acknowledged, and delivered, only after its
+/// transaction has committed. If a batch fails, each of its sends is written again on its own, so one send that cannot
+/// be stored never fails the others.
+/// </summary>
+internal sealed class SendGroupCommit : BackgroundService
+{
+    private static readonly ChatException ShuttingDown =
+        ChatException.Unavailable("TRY_AGAIN", "The server is shutting down; send it again.");
+
+    private readonly Channel<PendingSend> _queue;
+    private readonly IServiceScopeFactory _scopes;
+    private readonly DeliveryRouter _router;
+    private readonly TimeProvider _clock;
+    private readonly ILogger<SendGroupCommit> _logger;
+    private readonly MessagingOptions _options;
+
+    public SendGroupCommit(
+        IServiceScopeFactory scopes, DeliveryRouter router, TimeProvider clock, IOptions<MessagingOptions> options, ILogger<SendGroupCommit> logger)
+    {
+        _scopes = scopes;
+        _router = router;
+        _clock = clock;
+        _logger = logger;
+        _options = options.Value;
+        _queue = Channel.CreateBounded<PendingSend>(new BoundedChannelOptions(_options.SendQueueCapacity) { FullMode = BoundedChannelFullMode.Wait });
+    }
+
+    /// <summary>Stores the message and answers once it is committed (and handed to the recipients' streams).</summary>
+    public async Task<SentMessage> SendAsync(SendMessage command, CancellationToken cancellationToken)
+    {
+        command.Validate();
+        var pending = new PendingSend(command);
+        try
+        {
+            await _queue.Writer.WriteAsync(pending, cancellationToken);
+        }
+        catch (ChannelClosedException)
+        {
+            throw ShuttingDown;
+        }
+
+        // A caller that goes away stops waiting, but its send, once queued, is still written: a retry with the same
+        // client_msg_id then finds it.
+        return await pending.Done.Task.WaitAsync(cancellationToken);
+    }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(Enumerable.Range(0, _options.SendWriters).Select(_ => Task.Run(WriteLoopAsync, CancellationToken.None)));
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        // Whatever was queued before shutdown is written, not dropped; the loops end when the queue is empty.
+        _queue.Writer.TryComplete();
+        await base.StopAsync(cancellationToken);
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<PendingSend>(_options.MaxSendBatch);
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            while (batch.Count < _options.MaxSendBatch && _queue.Reader.TryRead(out var pending))
+            {
+                batch.Add(pending);
+            }
+
+            if (batch.Count > 0)
+            {
+                await WriteAsync(batch);
+            }
+        }
+    }
+
+    private async Task WriteAsync(List<PendingSend> batch)
+    {
+        try
+        {
+            await CommitAsync(batch);
+        }
+        catch (Exception e) when (batch.Count > 1)
+        {
+            _logger.LogWarning(e, "A batch of {Count} sends failed; writing each on its own", batch.Count);
+            foreach (var pending in batch)
+            {
+                await WriteAloneAsync(pending);
+            }
+        }
+        catch (Exception e)
+        {
+            await RetryAloneAsync(batch[0], e);
+        }
+    }
+
+    private async Task WriteAloneAsync(PendingSend pending)
+    {
+        try
+        {
+            await CommitAsync([pending]);
+        }
+        catch (Exception e)
+        {
+            await RetryAloneAsync(pending, e);
+        }
+    }
+
+    /// <summary>
+    /// A concurrent twin (the same client_msg_id on another connection) committed first: writing again finds it and
+    /// answers with its ack. Anything else is the caller's failure alone.
+    /// </summary>
+    private async Task RetryAloneAsync(PendingSend pending, Exception failure)
+    {
+        if (UniqueViolation.IsCauseOf(failure))
+        {
+            try
+            {
+                await CommitAsync([pending]);
+                return;
+            }
+            catch (Exception again)
+            {
+                failure = again;
+            }
+        }
+
+        if (failure is not ChatException)
+        {
+            _logger.LogError(failure, "Storing a message in {ConversationId} failed", pending.Command.ConversationId);
+        }
+
+        pending.Done.TrySetException(failure);
+    }
+
+    private async Task CommitAsync(IReadOnlyList<PendingSend> batch)
+    {
+        // Every batch takes its conversations' row locks in the same order, so two batches never deadlock;
+        // the sort is stable, so sends to one conversation keep the order in which they arrived.
+        var ordered = batch.OrderBy(p => p.Command.ConversationId).ToList();
+        var now = _clock.GetUtcNow();
+        now = now.AddTicks(-(now.Ticks % 10)); // PostgreSQL keeps microseconds: a retry's ack carries the same time
+        var messageIds = ordered.Select(_ => Guid.CreateVersion7(now)).ToList();
+
+        await using var scope = _scopes.CreateAsyncScope();
+        var outbox = scope.ServiceProvider.GetRequiredService<IDbContextOutbox<MessagingDbContext>>();
+        var db = outbox.DbContext;
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        await using var statements = new NpgsqlBatch((NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction)transaction.GetDbTransaction());
+        for (var i = 0; i < ordered.Count; i++)
+        {
+            SendStatement.Add(statements, ordered[i].Command, messageIds[i], now);
+        }
+
+        var outcomes = new List<(SentMessage? Sent, ChatException? Refused)>(ordered.Count);
+        await using (var reader = await statements.ExecuteReaderAsync())
+        {
+            for (var i = 0; i < ordered.Count; i++)
+            {
+                var outcome = await SendStatement.ReadAsync(reader, CancellationToken.None);
+                try
+                {
+                    var sent = ordered[i].Command.Accept(outcome, messageIds[i], now, out var stored);
+                    if (stored is not null)
+                    {
+                        await outbox.PublishAsync(stored);
+                    }
+
+                    outcomes.Add((sent, null));
+                }
+                catch (ChatException refused)
+                {
+                    outcomes.Add((null, refused));
+                }
+
+                await reader.NextResultAsync();
+            }
+        }
+
+        await db.SaveChangesAsync(); // the outbox's envelope rows, if anything subscribes to MessageStored
+        await transaction.CommitAsync();
+        await FlushOutboxAsync(outbox);
+
+        // Committed: delivered in seq order per conversation, then acknowledged.
+        for (var i = 0; i < ordered.Count; i++)
+        {
+            var (sent, refused) = outcomes[i];
+            if (sent?.FanOut is { } fanOut)
+            {
+                _router.Deliver(fanOut.RecipientIds, fanOut.Message);
+            }
+
+            if (sent is not null)
+            {
+                ordered[i].Done.TrySetResult(sent);
+            }
+            else
+            {
+                ordered[i].Done.TrySetException(refused!);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Committed already: a failure here must not make the batch look failed (its sends would be answered as retries
+    /// and not delivered live). Envelopes that were not sent are durable and Wolverine's durability agent sends them.
+    /// </summary>
+    private async Task FlushOutboxAsync(IDbContextOutbox<MessagingDbContext> outbox)
+    {
+        try
+        {
+            await outbox.FlushOutgoingMessagesAsync();
+        }
+        catch (Exception e)
+        {
+            _logger.LogError(e, "Flushing the outbox after a committed batch of sends failed");
+        }
+    }
+
+    private sealed class PendingSend(SendMessage command)
+    {
+        public SendMessage Command { get; } = command;
+
+        public TaskCompletionSource<SentMessage> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
