@@ -20,11 +20,11 @@ internal sealed class ChatStreamGrpcService(StreamRequests requests, DeviceStrea
         }
 
         var cursors = Cursors(requestStream.Current.Hello);
-        await streams.RunAsync(caller, cursors, responseStream, (session, cancellationToken) => requests.ReadAsync(requestStream, session, cancellationToken), context.CancellationToken);
+        await streams.RunAsync(caller, cursors, new ServerEventWriter(responseStream, context), (session, cancellationToken) => requests.ReadAsync(requestStream, session, cancellationToken), context.CancellationToken);
     }
 
     public override async Task Subscribe(SubscribeRequest request, IServerStreamWriter<ServerEvent> responseStream, ServerCallContext context) =>
-        await streams.RunAsync(context.GetCaller(), Cursors(request.Hello ?? new Hello()), responseStream, readLoop: null, context.CancellationToken);
+        await streams.RunAsync(context.GetCaller(), Cursors(request.Hello ?? new Hello()), new ServerEventWriter(responseStream, context), readLoop: null, context.CancellationToken);
 
     public override async Task<SendMessageResponse> SendMessage(SendMessageRequest request, ServerCallContext context) =>
         new() { Accepted = ToProto(await requests.SendAsync(context.GetCaller(), request, context.CancellationToken)) };

@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using ChatMonolith.BuildingBlocks.Errors;
 using ChatMonolith.Modules.Messaging.Contracts.Stream;
 using ChatMonolith.Modules.Messaging.Features;
+using ChatMonolith.Modules.Messaging.Grpc;
 using ChatMonolith.Protos.Messaging.V1;
 
 namespace ChatMonolith.Modules.Messaging.Realtime;
@@ -37,13 +38,15 @@ public sealed class DeliveryRouter
 
     internal void Deliver(IReadOnlyList<Guid> userIds, MessageView entry)
     {
+        ServerEvent? asEvent = null; // serialized per stream, but built once
         foreach (var userId in userIds)
         {
             if (_sessionsByUser.TryGetValue(userId, out var sessions))
             {
+                asEvent ??= new ServerEvent { Message = MessagingProtoMapping.ToProto(entry) };
                 foreach (var session in sessions)
                 {
-                    session.Deliver(entry);
+                    session.Deliver(entry, asEvent);
                 }
             }
         }

@@ -28,7 +28,8 @@ internal sealed class DeviceSession(Caller caller, int capacity) : IDisposable
 
     public ChannelReader<Outbound> Queue => _queue.Reader;
 
-    public void Deliver(MessageView entry) => Enqueue(new Outbound(entry, null));
+    /// <param name="asEvent">The entry as the stream carries it, built once for every device it goes to.</param>
+    public void Deliver(MessageView entry, ServerEvent asEvent) => Enqueue(new Outbound(entry, asEvent));
 
     public void Send(ServerEvent direct) => Enqueue(new Outbound(null, direct));
 

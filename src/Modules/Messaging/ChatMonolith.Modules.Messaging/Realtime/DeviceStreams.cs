@@ -1,7 +1,6 @@
 using ChatMonolith.BuildingBlocks.Security;
 using ChatMonolith.Modules.Messaging.Contracts.Stream;
 using ChatMonolith.Protos.Messaging.V1;
-using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Wolverine;
@@ -16,7 +15,7 @@ internal sealed class DeviceStreams(
     public async Task RunAsync(
         Caller caller,
         IReadOnlyDictionary<Guid, long> cursors,
-        IServerStreamWriter<ServerEvent> stream,
+        ServerEventWriter stream,
         Func<DeviceSession, CancellationToken, Task>? readLoop,
         CancellationToken callCancelled)
     {

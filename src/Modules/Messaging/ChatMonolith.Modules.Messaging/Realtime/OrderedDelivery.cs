@@ -1,7 +1,6 @@
 using ChatMonolith.Modules.Messaging.Features;
 using ChatMonolith.Modules.Messaging.Grpc;
 using ChatMonolith.Protos.Messaging.V1;
-using Grpc.Core;
 
 namespace ChatMonolith.Modules.Messaging.Realtime;
 
@@ -12,7 +11,7 @@ namespace ChatMonolith.Modules.Messaging.Realtime;
 /// first. Every seq a committed entry has below a delivered one is itself committed, because seqs are taken under
 /// the conversation's row lock, so the read always finds them; it returns only what the device's user may read.
 /// </summary>
-internal sealed class OrderedDelivery(DeviceSession session, DeliveryLog log, IServerStreamWriter<ServerEvent> stream, int pageSize, TimeProvider clock)
+internal sealed class OrderedDelivery(DeviceSession session, DeliveryLog log, ServerEventWriter stream, int pageSize, TimeProvider clock)
 {
     private readonly Dictionary<Guid, long> _next = [];
 
@@ -25,25 +24,31 @@ internal sealed class OrderedDelivery(DeviceSession session, DeliveryLog log, IS
             _next[window.ConversationId] = Math.Min(await WriteRangeAsync(window.ConversationId, from, window.VisibleUpTo, cancellationToken), window.VisibleUpTo + 1);
         }
 
-        await WriteAsync(new ServerEvent { CaughtUp = new CaughtUp { At = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(clock.GetUtcNow()) } }, cancellationToken);
+        await WriteAsync(new ServerEvent { CaughtUp = new CaughtUp { At = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(clock.GetUtcNow()) } }, entry: null, MoreQueued, cancellationToken);
     }
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         await foreach (var item in session.Queue.ReadAllAsync(cancellationToken))
         {
-            if (item.Direct is { } direct)
+            if (item.Entry is { } entry)
             {
-                await WriteAsync(direct, cancellationToken);
+                await DeliverInOrderAsync(entry, item.Event, cancellationToken);
             }
             else
             {
-                await DeliverInOrderAsync(item.Entry!, cancellationToken);
+                await WriteAsync(item.Event, entry: null, MoreQueued, cancellationToken);
+            }
+
+            // What the last write buffered goes out once nothing more waits (the next item may have written nothing).
+            if (!MoreQueued)
+            {
+                await stream.FlushAsync();
             }
         }
     }
 
-    private async Task DeliverInOrderAsync(MessageView entry, CancellationToken cancellationToken)
+    private async Task DeliverInOrderAsync(MessageView entry, ServerEvent asEvent, CancellationToken cancellationToken)
     {
         if (!_next.TryGetValue(entry.ConversationId, out var next))
         {
@@ -63,7 +68,7 @@ internal sealed class OrderedDelivery(DeviceSession session, DeliveryLog log, IS
         }
 
         next = await WriteRangeAsync(entry.ConversationId, next, entry.Seq - 1, cancellationToken);
-        await WriteAsync(new ServerEvent { Message = MessagingProtoMapping.ToProto(entry) }, cancellationToken);
+        await WriteAsync(asEvent, entry, MoreQueued, cancellationToken);
         _next[entry.ConversationId] = entry.Seq + 1;
     }
 
@@ -73,9 +78,10 @@ internal sealed class OrderedDelivery(DeviceSession session, DeliveryLog log, IS
         while (from <= to)
         {
             var page = await log.ReadAsync(session.Caller.UserId, conversationId, from, to, pageSize, cancellationToken);
-            foreach (var entry in page)
+            for (var i = 0; i < page.Count; i++)
             {
-                await WriteAsync(new ServerEvent { Message = MessagingProtoMapping.ToProto(entry) }, cancellationToken);
+                // Flushed at the end of each page: the next may take a query.
+                await WriteAsync(new ServerEvent { Message = MessagingProtoMapping.ToProto(page[i]) }, page[i], i < page.Count - 1, cancellationToken);
             }
 
             if (page.Count < pageSize)
@@ -89,16 +95,16 @@ internal sealed class OrderedDelivery(DeviceSession session, DeliveryLog log, IS
         return from;
     }
 
-    // A write is never cancelled half-way: that would reset the whole HTTP/2 stream and the device would see
-    // CANCELLED instead of why it was cut off. A write blocked by a device that stopped reading ends when it reads
-    // again or when Kestrel's keep-alive pings find the connection dead.
-    private async Task WriteAsync(ServerEvent serverEvent, CancellationToken cancellationToken)
+    /// <summary>More events wait in the queue: the write before them need not reach the socket on its own.</summary>
+    private bool MoreQueued => session.Queue.Count > 0;
+
+    private async Task WriteAsync(ServerEvent serverEvent, MessageView? entry, bool moreFollows, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        await stream.WriteAsync(serverEvent, CancellationToken.None);
-        if (serverEvent.Message is { } message)
+        await stream.WriteAsync(serverEvent, moreFollows);
+        if (entry is not null)
         {
-            session.MarkSent(Guid.Parse(message.ConversationId), message.Seq);
+            session.MarkSent(entry.ConversationId, entry.Seq);
         }
     }
 }

@@ -3,5 +3,8 @@ using ChatMonolith.Protos.Messaging.V1;
 
 namespace ChatMonolith.Modules.Messaging.Realtime;
 
-/// <summary>What waits in a device's queue: a conversation entry (delivered in seq order) or an event for this device alone.</summary>
-internal readonly record struct Outbound(MessageView? Entry, ServerEvent? Direct);
+/// <summary>
+/// What waits in a device's queue: an <see cref="Event"/>, and when it carries a conversation entry, the
+/// <see cref="Entry"/> (delivered in seq order); without one the event is for this device alone.
+/// </summary>
+internal readonly record struct Outbound(MessageView? Entry, ServerEvent Event);
