@@ -96,8 +96,12 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
             return ToStatus(failure).ToRpcException();
         }
 
-        if (exception is OperationCanceledException && context.CancellationToken.IsCancellationRequested)
+        // The client went away (cancelled, reset the stream, lost the connection): whatever that made the call throw
+        // (OperationCanceledException, IOException "the client reset the request stream") is not a server failure,
+        // and there is no one left to answer.
+        if (context.CancellationToken.IsCancellationRequested)
         {
+            logger.LogDebug(exception, "{Method} ended because its client went away", context.Method);
             return new RpcException(new global::Grpc.Core.Status(StatusCode.Cancelled, "The call was cancelled."));
         }
 
