@@ -21,7 +21,7 @@ internal sealed class CommandDispatcher(IMessageBus bus, DeliveryRouter router)
         {
             result = await bus.InvokeAsync<T>(command, cancellationToken);
         }
-        catch (Exception e) when (UniqueViolation.IsCauseOf(e))
+        catch (Exception e) when (e.IsUniqueViolation())
         {
             // A concurrent twin won (the same client_msg_id, or the same direct chat opened twice at once):
             // running again finds its result instead of creating a second one.

@@ -97,8 +97,9 @@ internal sealed class SendGroupCommit : BackgroundService
         {
             await CommitAsync(batch);
         }
-        catch (Exception e) when (batch.Count > 1)
+        catch (Exception e) when (batch.Count > 1 && e.FindPostgresError() is not null)
         {
+            // PostgreSQL refused one statement and with it the whole transaction: each send is written on its own.
             _logger.LogWarning(e, "A batch of {Count} sends failed; writing each on its own", batch.Count);
             foreach (var pending in batch)
             {
@@ -107,46 +108,43 @@ internal sealed class SendGroupCommit : BackgroundService
         }
         catch (Exception e)
         {
-            await RetryAloneAsync(batch[0], e);
+            // The database could not be reached: every send of the batch fails now, rather than each after its own
+            // timeout; the senders retry with the same client_msg_id.
+            _logger.LogError(e, "Storing a batch of {Count} sends failed", batch.Count);
+            batch.ForEach(pending => pending.Done.TrySetException(e));
         }
     }
 
+    /// <summary>
+    /// A send written alone. A unique violation means a concurrent twin (the same client_msg_id on another
+    /// connection) committed first: writing again finds it and answers with its ack.
+    /// </summary>
     private async Task WriteAloneAsync(PendingSend pending)
     {
         try
         {
             await CommitAsync([pending]);
         }
-        catch (Exception e)
-        {
-            await RetryAloneAsync(pending, e);
-        }
-    }
-
-    /// <summary>
-    /// A concurrent twin (the same client_msg_id on another connection) committed first: writing again finds it and
-    /// answers with its ack. Anything else is the caller's failure alone.
-    /// </summary>
-    private async Task RetryAloneAsync(PendingSend pending, Exception failure)
-    {
-        if (UniqueViolation.IsCauseOf(failure))
+        catch (Exception e) when (e.IsUniqueViolation())
         {
             try
             {
                 await CommitAsync([pending]);
-                return;
             }
             catch (Exception again)
             {
-                failure = again;
+                Fail(pending, again);
             }
         }
-
-        if (failure is not ChatException)
+        catch (Exception e)
         {
-            _logger.LogError(failure, "Storing a message in {ConversationId} failed", pending.Command.ConversationId);
+            Fail(pending, e);
         }
+    }
 
+    private void Fail(PendingSend pending, Exception failure)
+    {
+        _logger.LogError(failure, "Storing a message in {ConversationId} failed", pending.Command.ConversationId);
         pending.Done.TrySetException(failure);
     }
 
@@ -170,6 +168,7 @@ internal sealed class SendGroupCommit : BackgroundService
         }
 
         var outcomes = new List<(SentMessage? Sent, ChatException? Refused)>(ordered.Count);
+        var events = new List<MessageStored>(ordered.Count);
         await using (var reader = await statements.ExecuteReaderAsync())
         {
             for (var i = 0; i < ordered.Count; i++)
@@ -177,13 +176,11 @@ internal sealed class SendGroupCommit : BackgroundService
                 var outcome = await SendStatement.ReadAsync(reader, CancellationToken.None);
                 try
                 {
-                    var sent = ordered[i].Command.Accept(outcome, messageIds[i], now, out var stored);
+                    outcomes.Add((ordered[i].Command.Accept(outcome, messageIds[i], now, out var stored), null));
                     if (stored is not null)
                     {
-                        await outbox.PublishAsync(stored);
+                        events.Add(stored);
                     }
-
-                    outcomes.Add((sent, null));
                 }
                 catch (ChatException refused)
                 {
@@ -192,6 +189,11 @@ internal sealed class SendGroupCommit : BackgroundService
 
                 await reader.NextResultAsync();
             }
+        }
+
+        foreach (var stored in events)
+        {
+            await outbox.PublishAsync(stored);
         }
 
         await db.SaveChangesAsync(); // the outbox's envelope rows, if anything subscribes to MessageStored
