@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
 
 namespace ChatMonolith.Modules.Messaging.Data;
 
@@ -9,21 +11,72 @@ internal static class MemberWindows
 {
     /// <summary>
     /// The user's window in each of <paramref name="conversationIds"/> (all of their conversations when null): three
-    /// key lookups, whatever the number of conversations (docs/adr/0009).
+    /// key lookups, whatever the number of conversations (docs/adr/0009), in two round trips. Every stream's opening
+    /// runs this, so it is plain SQL (prepared after a few uses) rather than LINQ that EF Core compiles per call.
     /// </summary>
     public static async Task<List<MemberWindow>> LoadAsync(
         MessagingDbContext db, Guid userId, IReadOnlyList<Guid>? conversationIds, CancellationToken cancellationToken)
     {
-        var ids = conversationIds?.ToList() ?? await db.UserConversations.AsNoTracking()
-            .Where(u => u.UserId == userId).Select(u => u.ConversationId).ToListAsync(cancellationToken);
-        var members = await db.Members.AsNoTracking()
-            .Where(m => m.UserId == userId && ids.Contains(m.ConversationId))
-            .ToListAsync(cancellationToken);
-        var lastSeqs = await db.Conversations.AsNoTracking()
-            .Where(c => ids.Contains(c.ConversationId))
-            .ToDictionaryAsync(c => c.ConversationId, c => c.LastSeq, cancellationToken);
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        var transaction = (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction();
+        var ids = conversationIds?.ToArray() ?? await ConversationsOfAsync(connection, transaction, userId, cancellationToken);
+
+        await using var batch = new NpgsqlBatch(connection, transaction)
+        {
+            BatchCommands =
+            {
+                Command("SELECT conversation_id, joined_seq, removed_seq FROM messaging.members WHERE user_id = $1 AND conversation_id = ANY($2)", userId, ids),
+                Command("SELECT conversation_id, last_seq FROM messaging.conversations WHERE conversation_id = ANY($1)", ids),
+            },
+        };
+        var members = new List<(Guid ConversationId, long JoinedSeq, long? RemovedSeq)>();
+        var lastSeqs = new Dictionary<Guid, long>();
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                members.Add((reader.GetGuid(0), reader.GetInt64(1), reader.IsDBNull(2) ? null : reader.GetInt64(2)));
+            }
+
+            await reader.NextResultAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                lastSeqs[reader.GetGuid(0)] = reader.GetInt64(1);
+            }
+        }
+
+        // Member.VisibleUpTo: a removed member sees up to their removal.
         return members
-            .Select(m => new MemberWindow(m.ConversationId, m.JoinedSeq, m.VisibleUpTo(lastSeqs.GetValueOrDefault(m.ConversationId))))
+            .Select(m => new MemberWindow(m.ConversationId, m.JoinedSeq, m.RemovedSeq ?? lastSeqs.GetValueOrDefault(m.ConversationId)))
             .ToList();
+    }
+
+    private static async Task<Guid[]> ConversationsOfAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid userId, CancellationToken cancellationToken)
+    {
+        await using var query = new NpgsqlCommand("SELECT conversation_id FROM messaging.user_conversations WHERE user_id = $1", connection, transaction)
+        {
+            Parameters = { new NpgsqlParameter<Guid> { TypedValue = userId } },
+        };
+        var ids = new List<Guid>();
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add(reader.GetGuid(0));
+        }
+
+        return [.. ids];
+    }
+
+    private static NpgsqlBatchCommand Command(string sql, params object[] values)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+
+        return command;
     }
 }
