@@ -30,13 +30,13 @@ internal static class MemberWindows
                 Command("SELECT conversation_id, last_seq FROM messaging.conversations WHERE conversation_id = ANY($1)", ids),
             },
         };
-        var members = new List<(Guid ConversationId, long JoinedSeq, long? RemovedSeq)>();
+        var members = new List<Member>();
         var lastSeqs = new Dictionary<Guid, long>();
         await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                members.Add((reader.GetGuid(0), reader.GetInt64(1), reader.IsDBNull(2) ? null : reader.GetInt64(2)));
+                members.Add(new Member { ConversationId = reader.GetGuid(0), UserId = userId, JoinedSeq = reader.GetInt64(1), RemovedSeq = reader.IsDBNull(2) ? null : reader.GetInt64(2) });
             }
 
             await reader.NextResultAsync(cancellationToken);
@@ -46,9 +46,8 @@ internal static class MemberWindows
             }
         }
 
-        // Member.VisibleUpTo: a removed member sees up to their removal.
         return members
-            .Select(m => new MemberWindow(m.ConversationId, m.JoinedSeq, m.RemovedSeq ?? lastSeqs.GetValueOrDefault(m.ConversationId)))
+            .Select(m => new MemberWindow(m.ConversationId, m.JoinedSeq, m.VisibleUpTo(lastSeqs.GetValueOrDefault(m.ConversationId))))
             .ToList();
     }
 
