@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -43,16 +44,12 @@ public static class ModuleDbContextRegistration
     /// <summary>
     /// Lets Npgsql prepare a statement once it has run a few times on a connection, so PostgreSQL plans it once
     /// instead of at every execution: planning the send statement cost more than running it. A Max Auto Prepare in
-    /// the connection string wins.
+    /// the connection string wins (0 turns it off, e.g. behind a pooler that cannot keep prepared statements).
     /// </summary>
     private static string WithAutoPrepare(string connectionString)
     {
-        var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        if (builder.MaxAutoPrepare == 0)
-        {
-            builder.MaxAutoPrepare = 64;
-        }
-
-        return builder.ConnectionString;
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
+            .Any(key => key.Replace(" ", "", StringComparison.Ordinal).Equals("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase));
+        return given ? connectionString : new NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = 64 }.ConnectionString;
     }
 }
