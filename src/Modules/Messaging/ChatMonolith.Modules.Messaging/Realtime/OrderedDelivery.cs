@@ -41,7 +41,7 @@ internal sealed class OrderedDelivery(DeviceSession session, DeliveryLog log, Se
             }
 
             // What the last write buffered goes out once nothing more waits (the next item may have written nothing).
-            if (!MoreQueued)
+            if (stream.HasBuffered && !MoreQueued)
             {
                 await stream.FlushAsync();
             }

@@ -14,6 +14,9 @@ internal sealed class ServerEventWriter(IServerStreamWriter<ServerEvent> stream,
 
     private bool _buffered;
 
+    /// <summary>A write is waiting in the buffer for a flush.</summary>
+    public bool HasBuffered => _buffered;
+
     // A write is never cancelled half-way: that would reset the whole HTTP/2 stream and the device would see
     // CANCELLED instead of why it was cut off. A write blocked by a device that stopped reading ends when it reads
     // again or when Kestrel's keep-alive pings find the connection dead.

@@ -10,14 +10,8 @@ public sealed class ExpiryAndTypingTests(ShortTtlFixture host) : IClassFixture<S
     [Fact]
     public async Task Given_B_vanishes_without_a_goodbye_When_its_key_expires_Then_A_sees_offline_within_the_TTL_bound_and_last_seen_is_stored()
     {
-        var alice = await host.Channel.RegisterAndLoginAsync();
-        var bob = await host.Channel.RegisterAndLoginAsync();
-        await host.Channel.OpenDirectChatAsync(alice, bob);
-        var bobPhone = await DeviceStream.ConnectAsync(host.Channel, bob);
-        await bobPhone.CaughtUpAsync();
-        await using var alicePhone = await DeviceStream.ConnectAsync(host.Channel, alice);
-        await alicePhone.CaughtUpAsync();
-        await alicePhone.WatchAsync(bob.UserId);
+        var (alicePhone, bobPhone, bob) = await VanishingPhone.AliceWatchesBobsPhoneAsync(host.Channel);
+        await using var _ = alicePhone;
         Assert.Equal(PresenceState.Online, (await alicePhone.PresenceAsync(bob.UserId)).State);
 
         // Killed: the call is torn down without the request stream being closed.
