@@ -23,10 +23,27 @@ internal sealed class StreamRequests(IMessageBus bus, SendGroupCommit sends, ILo
     private static readonly ChatException Unavailable =
         ChatException.Unavailable("TRY_AGAIN", "The server could not handle this request now; send it again.");
 
-    public async Task ReadAsync(IAsyncStreamReader<ClientEvent> requests, DeviceSession session, CancellationToken cancellationToken)
+    /// <returns>
+    /// True when the device closed its side of the stream; false when the stream was cut under it (reset, connection
+    /// lost, the stream stopped), which ends the read without an exception.
+    /// </returns>
+    public async Task<bool> ReadAsync(IAsyncStreamReader<ClientEvent> requests, DeviceSession session, CancellationToken cancellationToken)
     {
-        while (await requests.MoveNext(cancellationToken))
+        while (true)
         {
+            try
+            {
+                if (!await requests.MoveNext(cancellationToken))
+                {
+                    return true;
+                }
+            }
+            catch (Exception e) when (IsCut(e, cancellationToken))
+            {
+                logger.LogDebug("The stream of device {DeviceId} was cut: {Reason}", session.Caller.DeviceId, e.Message);
+                return false;
+            }
+
             var clientEvent = requests.Current;
             try
             {
@@ -36,6 +53,10 @@ internal sealed class StreamRequests(IMessageBus bus, SendGroupCommit sends, ILo
             {
                 session.Send(new ServerEvent { Rejected = RejectionOf(clientEvent, failure) });
             }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return false;
+            }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 // PostgreSQL or Redis away: this request failed and was not accepted, but the stream is still good.
@@ -44,6 +65,15 @@ internal sealed class StreamRequests(IMessageBus bus, SendGroupCommit sends, ILo
             }
         }
     }
+
+    /// <summary>
+    /// The request side of the stream is gone for good: the call was stopped, or Kestrel failed the read because the
+    /// client reset the stream or the connection dropped (an <see cref="IOException"/>, raised before the call's
+    /// cancellation is signalled). A malformed request is not a cut: it fails the call with its own status.
+    /// </summary>
+    private static bool IsCut(Exception e, CancellationToken cancellationToken) =>
+        (e is OperationCanceledException && cancellationToken.IsCancellationRequested)
+        || (e is IOException && e is not Microsoft.AspNetCore.Http.BadHttpRequestException);
 
     public Task<SentMessage> SendAsync(Caller caller, SendMessageRequest request, CancellationToken cancellationToken)
     {

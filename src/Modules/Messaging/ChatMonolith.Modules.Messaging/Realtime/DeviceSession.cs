@@ -53,6 +53,9 @@ internal sealed class DeviceSession(Caller caller, int capacity) : IDisposable
         }
     }
 
+    /// <summary>The stream is over: its writer takes nothing more from the queue.</summary>
+    public void CloseQueue() => _queue.Writer.TryComplete();
+
     public void Dispose() => _ended.Dispose();
 
     private void Enqueue(Outbound item)

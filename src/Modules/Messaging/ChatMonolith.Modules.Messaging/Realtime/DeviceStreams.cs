@@ -11,16 +11,26 @@ namespace ChatMonolith.Modules.Messaging.Realtime;
 internal sealed class DeviceStreams(
     DeliveryRouter router, DeliveryLog log, IOptions<MessagingOptions> options, TimeProvider clock, IMessageBus bus, ILogger<DeviceStreams> logger)
 {
-    /// <param name="readLoop">Reads what the device sends up (Connect); null for a receive-only stream (Subscribe).</param>
+    /// <param name="readLoop">
+    /// Reads what the device sends up (Connect), and tells whether the device closed its side (true) or the stream
+    /// was cut under it (false); null for a receive-only stream (Subscribe).
+    /// </param>
+    /// <remarks>
+    /// A stream that ends because its device went away (a reset, a lost connection: every reconnect of a phone) ends
+    /// without an exception: one thrown up through every await of the call costs more than the rest of the stream's
+    /// opening and closing together.
+    /// </remarks>
     public async Task RunAsync(
         Caller caller,
         IReadOnlyDictionary<Guid, long> cursors,
         ServerEventWriter stream,
-        Func<DeviceSession, CancellationToken, Task>? readLoop,
+        Func<DeviceSession, CancellationToken, Task<bool>>? readLoop,
         CancellationToken callCancelled)
     {
         using var session = new DeviceSession(caller, options.Value.OutboundQueueCapacity);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(callCancelled, session.Ended);
+        // Stopping ends the writer's wait for the next event by closing its queue rather than by cancelling it.
+        using var closeQueue = stop.Token.Register(session.CloseQueue);
         // Registered before the catch-up reads the database, so nothing committed in between is missed;
         // what arrives twice is dropped by seq.
         router.Register(session);
@@ -30,10 +40,10 @@ internal sealed class DeviceStreams(
         {
             var delivery = new OrderedDelivery(session, log, stream, options.Value.CatchUpPageSize, clock);
             var writing = WriteAsync(delivery, cursors, stop.Token);
-            var reading = readLoop is null ? Task.Delay(Timeout.Infinite, stop.Token) : readLoop(session, stop.Token);
+            var reading = readLoop is null ? UntilStoppedAsync(stop.Token) : readLoop(session, stop.Token);
             var first = await Task.WhenAny(writing, reading);
             // The device closed its side of the stream: a goodbye, not a lost connection.
-            graceful = readLoop is not null && first == reading && reading.IsCompletedSuccessfully;
+            graceful = readLoop is not null && first == reading && reading.IsCompletedSuccessfully && reading.Result;
             await stop.CancelAsync();
             await Task.WhenAll(writing, reading).ContinueWith(_ => { }, TaskScheduler.Default);
             await first; // surfaces a failure of whichever ended first
@@ -64,6 +74,18 @@ internal sealed class DeviceStreams(
         {
             logger.LogWarning(e, "Could not report {Fact}", fact);
         }
+    }
+
+    /// <summary>A receive-only stream reads nothing: it waits for the call's end, which is not an error.</summary>
+    private static async Task<bool> UntilStoppedAsync(CancellationToken stopped)
+    {
+        var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using (stopped.Register(() => ended.TrySetResult()))
+        {
+            await ended.Task;
+        }
+
+        return false;
     }
 
     private static async Task WriteAsync(OrderedDelivery delivery, IReadOnlyDictionary<Guid, long> cursors, CancellationToken cancellationToken)

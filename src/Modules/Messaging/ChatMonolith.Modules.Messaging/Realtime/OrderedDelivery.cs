@@ -27,10 +27,17 @@ internal sealed class OrderedDelivery(DeviceSession session, DeliveryLog log, Se
         await WriteAsync(new ServerEvent { CaughtUp = new CaughtUp { At = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(clock.GetUtcNow()) } }, entry: null, MoreQueued, cancellationToken);
     }
 
+    /// <summary>Writes what the queue brings until the session closes it (see <see cref="DeviceSession.CloseQueue"/>).</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        await foreach (var item in session.Queue.ReadAllAsync(cancellationToken))
+        // Not ReadAllAsync(cancellationToken): a cancelled wait throws, and every reconnect would pay for that.
+        await foreach (var item in session.Queue.ReadAllAsync(CancellationToken.None))
         {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+
             if (item.Entry is { } entry)
             {
                 await DeliverInOrderAsync(entry, item.Event, cancellationToken);
