@@ -2,6 +2,7 @@ using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using Wolverine.EntityFrameworkCore;
 
@@ -24,14 +25,25 @@ public static class ModuleDbContextRegistration
         this IServiceCollection services, IConfiguration configuration, string schema)
         where TContext : DbContext
     {
-        var connectionString = configuration.GetConnectionString(ConnectionStringName)
-            ?? throw new InvalidOperationException($"ConnectionStrings:{ConnectionStringName} is not set.");
-        connectionString = WithAutoPrepare(connectionString);
-
-        services.AddDbContextWithWolverineIntegration<TContext>(options => Configure(options, connectionString, schema), WolverineSchema);
+        var connectionString = ConnectionString(configuration);
+        services.AddPostgresDataSource(configuration);
+        services.AddDbContextWithWolverineIntegration<TContext>(
+            (provider, options) => Configure(options, provider.GetRequiredService<NpgsqlDataSource>(), schema), WolverineSchema);
         services.AddSingleton<IModuleMigrator>(sp =>
             new ModuleMigrator<TContext>(sp.GetRequiredService<IServiceScopeFactory>(), connectionString, schema));
         services.AddHostedService<DbContextWarmup<TContext>>();
+        return services;
+    }
+
+    /// <summary>
+    /// The one pool of PostgreSQL connections the modules share: their DbContexts, and the plain SQL of hot paths that
+    /// need no DbContext (a stream's opening). One pool keeps the modules together within the server's
+    /// max_connections.
+    /// </summary>
+    public static IServiceCollection AddPostgresDataSource(this IServiceCollection services, IConfiguration configuration)
+    {
+        var connectionString = WithAutoPrepare(ConnectionString(configuration));
+        services.TryAddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         return services;
     }
 
@@ -40,6 +52,16 @@ public static class ModuleDbContextRegistration
         options
             .UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history", schema))
             .UseSnakeCaseNamingConvention();
+
+    /// <inheritdoc cref="Configure(DbContextOptionsBuilder, string, string)"/>
+    public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder options, NpgsqlDataSource dataSource, string schema) =>
+        options
+            .UseNpgsql(dataSource, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history", schema))
+            .UseSnakeCaseNamingConvention();
+
+    private static string ConnectionString(IConfiguration configuration) =>
+        configuration.GetConnectionString(ConnectionStringName)
+        ?? throw new InvalidOperationException($"ConnectionStrings:{ConnectionStringName} is not set (environment: ConnectionStrings__Postgres).");
 
     /// <summary>
     /// Lets Npgsql prepare a statement once it has run a few times on a connection, so PostgreSQL plans it once

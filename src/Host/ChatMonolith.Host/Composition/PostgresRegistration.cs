@@ -10,6 +10,7 @@ internal static class PostgresRegistration
         ?? throw new InvalidOperationException(
             $"ConnectionStrings:{ModuleDbContextRegistration.ConnectionStringName} is not set (environment: ConnectionStrings__Postgres).");
 
+    /// <summary>The connection pool the modules share (the health check uses it too).</summary>
     public static void AddPostgres(this WebApplicationBuilder builder) =>
-        builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(builder.Configuration.PostgresConnectionString()));
+        builder.Services.AddPostgresDataSource(builder.Configuration);
 }

@@ -20,6 +20,20 @@ internal static class MemberWindows
         await db.Database.OpenConnectionAsync(cancellationToken);
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         var transaction = (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction();
+        return await LoadAsync(connection, transaction, userId, conversationIds, cancellationToken);
+    }
+
+    /// <summary>The same, on a connection of its own (a stream's opening, which needs no DbContext).</summary>
+    public static async Task<List<MemberWindow>> LoadAsync(
+        NpgsqlDataSource dataSource, Guid userId, IReadOnlyList<Guid>? conversationIds, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await LoadAsync(connection, null, userId, conversationIds, cancellationToken);
+    }
+
+    private static async Task<List<MemberWindow>> LoadAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid userId, IReadOnlyList<Guid>? conversationIds, CancellationToken cancellationToken)
+    {
         var ids = conversationIds?.ToArray() ?? await ConversationsOfAsync(connection, transaction, userId, cancellationToken);
 
         await using var batch = new NpgsqlBatch(connection, transaction)

@@ -2,25 +2,22 @@ using ChatMonolith.Modules.Messaging.Data;
 using ChatMonolith.Modules.Messaging.Features;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace ChatMonolith.Modules.Messaging.Realtime;
 
 /// <summary>What a stream reads from the database: a device's memberships and ranges of a conversation's log.</summary>
-internal sealed class DeliveryLog(IServiceScopeFactory scopes)
+/// <remarks>
+/// The membership windows are read on a pooled connection without a DbContext: every stream's opening reads them, and
+/// building a DbContext's services cost more than the two round trips.
+/// </remarks>
+internal sealed class DeliveryLog(IServiceScopeFactory scopes, NpgsqlDataSource dataSource)
 {
-    public async Task<List<MemberWindow>> WindowsAsync(Guid userId, CancellationToken cancellationToken)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<MessagingDbContext>();
-        return await MemberWindows.LoadAsync(db, userId, null, cancellationToken);
-    }
+    public Task<List<MemberWindow>> WindowsAsync(Guid userId, CancellationToken cancellationToken) =>
+        MemberWindows.LoadAsync(dataSource, userId, null, cancellationToken);
 
-    public async Task<MemberWindow?> WindowAsync(Guid userId, Guid conversationId, CancellationToken cancellationToken)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<MessagingDbContext>();
-        return (await MemberWindows.LoadAsync(db, userId, [conversationId], cancellationToken)).SingleOrDefault();
-    }
+    public async Task<MemberWindow?> WindowAsync(Guid userId, Guid conversationId, CancellationToken cancellationToken) =>
+        (await MemberWindows.LoadAsync(dataSource, userId, [conversationId], cancellationToken)).SingleOrDefault();
 
     /// <summary>
     /// The entries of <paramref name="conversationId"/> from <paramref name="fromSeq"/> to <paramref name="toSeq"/>,
