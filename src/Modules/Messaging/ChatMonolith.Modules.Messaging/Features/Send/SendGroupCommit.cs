@@ -164,16 +164,28 @@ internal sealed class SendGroupCommit : BackgroundService
         await using var statements = new NpgsqlBatch((NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction)transaction.GetDbTransaction());
         for (var i = 0; i < ordered.Count; i++)
         {
-            SendStatement.Add(statements, ordered[i].Command, messageIds[i], now);
+            if (FirstToItsConversation(ordered, i))
+            {
+                SendStatement.AddLock(statements, ordered[i].Command.ConversationId);
+            }
+
+            SendStatement.Add(statements, ordered[i].Command, messageIds[i], now, withMembers: FirstToItsConversation(ordered, i));
         }
 
         var outcomes = new List<(SentMessage? Sent, ChatException? Refused)>(ordered.Count);
         var events = new List<MessageStored>(ordered.Count);
         await using (var reader = await statements.ExecuteReaderAsync())
         {
+            Guid[] members = [];
             for (var i = 0; i < ordered.Count; i++)
             {
-                var outcome = await SendStatement.ReadAsync(reader, CancellationToken.None);
+                if (FirstToItsConversation(ordered, i))
+                {
+                    await SendStatement.SkipLockAsync(reader);
+                }
+
+                var outcome = await SendStatement.ReadAsync(reader, members, CancellationToken.None);
+                members = outcome.MemberIds;
                 try
                 {
                     outcomes.Add((ordered[i].Command.Accept(outcome, messageIds[i], now, out var stored), null));
@@ -219,6 +231,9 @@ internal sealed class SendGroupCommit : BackgroundService
             }
         }
     }
+
+    private static bool FirstToItsConversation(List<PendingSend> ordered, int i) =>
+        i == 0 || ordered[i].Command.ConversationId != ordered[i - 1].Command.ConversationId;
 
     /// <summary>
     /// Committed already: a failure here must not make the batch look failed (its sends would be answered as retries
