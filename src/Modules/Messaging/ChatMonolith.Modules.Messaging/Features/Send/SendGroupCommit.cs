@@ -164,12 +164,13 @@ internal sealed class SendGroupCommit : BackgroundService
         await using var statements = new NpgsqlBatch((NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction)transaction.GetDbTransaction());
         for (var i = 0; i < ordered.Count; i++)
         {
-            if (FirstToItsConversation(ordered, i))
+            var first = FirstToItsConversation(ordered, i);
+            if (first)
             {
                 SendStatement.AddLock(statements, ordered[i].Command.ConversationId);
             }
 
-            SendStatement.Add(statements, ordered[i].Command, messageIds[i], now, withMembers: FirstToItsConversation(ordered, i));
+            SendStatement.Add(statements, ordered[i].Command, messageIds[i], now, withMembers: first);
         }
 
         var outcomes = new List<(SentMessage? Sent, ChatException? Refused)>(ordered.Count);
