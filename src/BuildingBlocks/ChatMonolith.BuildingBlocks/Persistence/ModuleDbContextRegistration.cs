@@ -25,7 +25,7 @@ public static class ModuleDbContextRegistration
         this IServiceCollection services, IConfiguration configuration, string schema)
         where TContext : DbContext
     {
-        var connectionString = ConnectionString(configuration);
+        var connectionString = configuration.PostgresConnectionString();
         services.AddPostgresDataSource(configuration);
         services.AddDbContextWithWolverineIntegration<TContext>(
             (provider, options) => Configure(options, provider.GetRequiredService<NpgsqlDataSource>(), schema), WolverineSchema);
@@ -42,7 +42,7 @@ public static class ModuleDbContextRegistration
     /// </summary>
     public static IServiceCollection AddPostgresDataSource(this IServiceCollection services, IConfiguration configuration)
     {
-        var connectionString = WithPoolDefaults(ConnectionString(configuration));
+        var connectionString = WithPoolDefaults(configuration.PostgresConnectionString());
         services.TryAddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         return services;
     }
@@ -59,7 +59,8 @@ public static class ModuleDbContextRegistration
             .UseNpgsql(dataSource, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history", schema))
             .UseSnakeCaseNamingConvention();
 
-    private static string ConnectionString(IConfiguration configuration) =>
+    /// <summary>The PostgreSQL connection string from configuration, as given (the pool adds its defaults).</summary>
+    public static string PostgresConnectionString(this IConfiguration configuration) =>
         configuration.GetConnectionString(ConnectionStringName)
         ?? throw new InvalidOperationException($"ConnectionStrings:{ConnectionStringName} is not set (environment: ConnectionStrings__Postgres).");
 
