@@ -150,54 +150,45 @@ internal sealed class SendGroupCommit : BackgroundService
 
     private async Task CommitAsync(IReadOnlyList<PendingSend> batch)
     {
-        // Every batch takes its conversations' row locks in the same order, so two batches never deadlock;
-        // the sort is stable, so sends to one conversation keep the order in which they arrived.
-        var ordered = batch.OrderBy(p => p.Command.ConversationId).ToList();
         var now = _clock.GetUtcNow();
         now = now.AddTicks(-(now.Ticks % 10)); // PostgreSQL keeps microseconds: a retry's ack carries the same time
-        var messageIds = ordered.Select(_ => Guid.CreateVersion7(now)).ToList();
+        var conversations = ConversationSends.Of(batch, now);
 
         await using var scope = _scopes.CreateAsyncScope();
         var outbox = scope.ServiceProvider.GetRequiredService<IDbContextOutbox<MessagingDbContext>>();
         var db = outbox.DbContext;
         await using var transaction = await db.Database.BeginTransactionAsync();
         await using var statements = new NpgsqlBatch((NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction)transaction.GetDbTransaction());
-        for (var i = 0; i < ordered.Count; i++)
+        foreach (var conversation in conversations)
         {
-            var first = FirstToItsConversation(ordered, i);
-            if (first)
-            {
-                SendStatement.AddLock(statements, ordered[i].Command.ConversationId);
-            }
-
-            SendStatement.Add(statements, ordered[i].Command, messageIds[i], now, withMembers: first);
+            SendStatement.AddLock(statements, conversation.ConversationId);
+            SendStatement.Add(statements, conversation.ConversationId, conversation.Written.ConvertAll(p => p.Command), conversation.MessageIds, now);
         }
 
-        var outcomes = new List<(SentMessage? Sent, ChatException? Refused)>(ordered.Count);
-        var events = new List<MessageStored>(ordered.Count);
+        var outcomes = new List<(PendingSend Pending, SentMessage? Sent, ChatException? Refused)>(batch.Count);
+        var events = new List<MessageStored>(batch.Count);
         await using (var reader = await statements.ExecuteReaderAsync())
         {
-            Guid[] members = [];
-            for (var i = 0; i < ordered.Count; i++)
+            foreach (var conversation in conversations)
             {
-                if (FirstToItsConversation(ordered, i))
+                await SendStatement.SkipLockAsync(reader);
+                var written = await SendStatement.ReadAsync(reader, conversation.Written.Count, CancellationToken.None);
+                foreach (var (pending, index, twin) in conversation.Sends)
                 {
-                    await SendStatement.SkipLockAsync(reader);
-                }
-
-                var outcome = await SendStatement.ReadAsync(reader, members, CancellationToken.None);
-                members = outcome.MemberIds;
-                try
-                {
-                    outcomes.Add((ordered[i].Command.Accept(outcome, messageIds[i], now, out var stored), null));
-                    if (stored is not null)
+                    var messageId = conversation.MessageIds[index];
+                    var outcome = twin ? written[index].ForTwin(messageId, now) : written[index];
+                    try
                     {
-                        events.Add(stored);
+                        outcomes.Add((pending, pending.Command.Accept(outcome, messageId, now, out var stored), null));
+                        if (stored is not null)
+                        {
+                            events.Add(stored);
+                        }
                     }
-                }
-                catch (ChatException refused)
-                {
-                    outcomes.Add((null, refused));
+                    catch (ChatException refused)
+                    {
+                        outcomes.Add((pending, null, refused));
+                    }
                 }
 
                 await reader.NextResultAsync();
@@ -214,9 +205,8 @@ internal sealed class SendGroupCommit : BackgroundService
         await FlushOutboxAsync(outbox);
 
         // Committed: delivered in seq order per conversation, then acknowledged.
-        for (var i = 0; i < ordered.Count; i++)
+        foreach (var (pending, sent, refused) in outcomes)
         {
-            var (sent, refused) = outcomes[i];
             if (sent?.FanOut is { } fanOut)
             {
                 _router.Deliver(fanOut.RecipientIds, fanOut.Message);
@@ -224,17 +214,14 @@ internal sealed class SendGroupCommit : BackgroundService
 
             if (sent is not null)
             {
-                ordered[i].Done.TrySetResult(sent);
+                pending.Done.TrySetResult(sent);
             }
             else
             {
-                ordered[i].Done.TrySetException(refused!);
+                pending.Done.TrySetException(refused!);
             }
         }
     }
-
-    private static bool FirstToItsConversation(List<PendingSend> ordered, int i) =>
-        i == 0 || ordered[i].Command.ConversationId != ordered[i - 1].Command.ConversationId;
 
     /// <summary>
     /// Committed already: a failure here must not make the batch look failed (its sends would be answered as retries
@@ -249,6 +236,52 @@ internal sealed class SendGroupCommit : BackgroundService
         catch (Exception e)
         {
             _logger.LogError(e, "Flushing the outbox after a committed batch of sends failed");
+        }
+    }
+
+    /// <summary>
+    /// A batch's sends to one conversation, in the order they arrived. A twin (the same sender and client_msg_id again
+    /// in the batch) is written once: <see cref="Sends"/> maps each send to its row among <see cref="Written"/>.
+    /// </summary>
+    private sealed class ConversationSends(Guid conversationId)
+    {
+        public Guid ConversationId { get; } = conversationId;
+
+        public List<PendingSend> Written { get; } = [];
+
+        public List<Guid> MessageIds { get; } = [];
+
+        public List<(PendingSend Pending, int Index, bool Twin)> Sends { get; } = [];
+
+        /// <summary>
+        /// Every batch takes its conversations' row locks in the same order (sorted by id), so two batches never
+        /// deadlock; within a conversation the sends keep the order in which they arrived.
+        /// </summary>
+        public static List<ConversationSends> Of(IReadOnlyList<PendingSend> batch, DateTimeOffset now)
+        {
+            var conversations = new SortedDictionary<Guid, ConversationSends>();
+            foreach (var pending in batch)
+            {
+                var id = pending.Command.ConversationId;
+                if (!conversations.TryGetValue(id, out var conversation))
+                {
+                    conversations.Add(id, conversation = new ConversationSends(id));
+                }
+
+                var index = conversation.Written.FindIndex(w =>
+                    w.Command.Caller.UserId == pending.Command.Caller.UserId && w.Command.ClientMsgId == pending.Command.ClientMsgId);
+                if (index >= 0)
+                {
+                    conversation.Sends.Add((pending, index, Twin: true));
+                    continue;
+                }
+
+                conversation.Sends.Add((pending, conversation.Written.Count, Twin: false));
+                conversation.Written.Add(pending);
+                conversation.MessageIds.Add(Guid.CreateVersion7(now));
+            }
+
+            return [.. conversations.Values];
         }
     }
 
