@@ -16,7 +16,7 @@ namespace ChatMonolith.Modules.Messaging.Features.Send;
 
 /// <summary>
 /// Group commit of sends. Sends that arrive while a transaction is being written wait for the next one and go in
-/// together: one statement each, all in one round trip, one commit and one WAL flush, with their <see cref="MessageStored"/>
+/// together: a lock and one statement per conversation, all in one round trip, one commit and one WAL flush, with their <see cref="MessageStored"/>
 /// events in the same transaction (Wolverine's outbox). A send is acknowledged, and delivered, only after its
 /// transaction has committed. If a batch fails, each of its sends is written again on its own, so one send that cannot
 /// be stored never fails the others.
