@@ -14,12 +14,21 @@ internal sealed class MessagingOptions
     /// <summary>Messages read from the database per query while catching a device up.</summary>
     public int CatchUpPageSize { get; set; } = 200;
 
-    /// <summary>Transactions that write sends at the same time (group commit); each takes what has queued meanwhile.</summary>
+    /// <summary>
+    /// Transactions that write sends at the same time (group commit); each writes the conversations whose ids fall to it
+    /// and takes what has queued for them meanwhile.
+    /// </summary>
     public int SendWriters { get; set; } = 2;
 
     /// <summary>Sends in one transaction at most.</summary>
     public int MaxSendBatch { get; set; } = 256;
 
-    /// <summary>Sends waiting for a transaction at most; beyond it, senders wait before they are queued.</summary>
+    /// <summary>Sends waiting for a transaction at most, shared by the writers; beyond it, senders wait before they are queued.</summary>
     public int SendQueueCapacity { get; set; } = 8192;
+
+    /// <summary>
+    /// Sends of one stream that may wait for their commit at once; the stream reads the next request meanwhile, and
+    /// stops reading while this many are unanswered.
+    /// </summary>
+    public int MaxSendsInFlightPerStream { get; set; } = 64;
 }

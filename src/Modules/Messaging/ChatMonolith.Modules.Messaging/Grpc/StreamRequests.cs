@@ -8,6 +8,7 @@ using ChatMonolith.Modules.Messaging.Realtime;
 using ChatMonolith.Protos.Messaging.V1;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Wolverine;
 using static ChatMonolith.Modules.Messaging.Grpc.MessagingProtoMapping;
 using Request = ChatMonolith.Protos.Messaging.V1.RequestRejected.Types.Request;
@@ -15,10 +16,12 @@ using Request = ChatMonolith.Protos.Messaging.V1.RequestRejected.Types.Request;
 namespace ChatMonolith.Modules.Messaging.Grpc;
 
 /// <summary>
-/// What a device sends up its stream, one event at a time so its sends keep their order. Each goes to the module
-/// that owns it; a refused one is answered on the stream, which stays open.
+/// What a device sends up its stream, read one event at a time. Each goes to the module that owns it; a refused one is
+/// answered on the stream, which stays open. A send is queued in the order it was read and answered when it is
+/// committed, while the stream reads on (up to <see cref="MessagingOptions.MaxSendsInFlightPerStream"/> unanswered):
+/// the group commit stores a conversation's sends in the order they were queued.
 /// </summary>
-internal sealed class StreamRequests(IMessageBus bus, SendGroupCommit sends, ILogger<StreamRequests> logger)
+internal sealed class StreamRequests(IMessageBus bus, SendGroupCommit sends, IOptions<MessagingOptions> options, ILogger<StreamRequests> logger)
 {
     private static readonly ChatException Unavailable =
         ChatException.Unavailable("TRY_AGAIN", "The server could not handle this request now; send it again.");
@@ -29,12 +32,15 @@ internal sealed class StreamRequests(IMessageBus bus, SendGroupCommit sends, ILo
     /// </returns>
     public async Task<bool> ReadAsync(IAsyncStreamReader<ClientEvent> requests, DeviceSession session, CancellationToken cancellationToken)
     {
+        var sendsInFlight = new SendsInFlight(options.Value.MaxSendsInFlightPerStream);
         while (true)
         {
             try
             {
                 if (!await requests.MoveNext(cancellationToken))
                 {
+                    // A device that closes its side after sending still gets every answer.
+                    await sendsInFlight.AllAnsweredAsync(cancellationToken);
                     return true;
                 }
             }
@@ -47,11 +53,14 @@ internal sealed class StreamRequests(IMessageBus bus, SendGroupCommit sends, ILo
             var clientEvent = requests.Current;
             try
             {
-                await HandleAsync(clientEvent, session.Caller, session, cancellationToken);
-            }
-            catch (ChatException failure)
-            {
-                session.Send(new ServerEvent { Rejected = RejectionOf(clientEvent, failure) });
+                if (clientEvent.EventCase == ClientEvent.EventOneofCase.Send)
+                {
+                    await QueueSendAsync(clientEvent, session, sendsInFlight, cancellationToken);
+                }
+                else
+                {
+                    await HandleAsync(clientEvent, session.Caller, session, cancellationToken);
+                }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -59,10 +68,57 @@ internal sealed class StreamRequests(IMessageBus bus, SendGroupCommit sends, ILo
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                // PostgreSQL or Redis away: this request failed and was not accepted, but the stream is still good.
-                logger.LogError(e, "A {Request} on a stream failed", clientEvent.EventCase);
-                session.Send(new ServerEvent { Rejected = RejectionOf(clientEvent, Unavailable) });
+                Reject(session, clientEvent, e);
             }
+        }
+    }
+
+    /// <summary>A refused request is answered on the stream; a failed one too, after it is logged.</summary>
+    private void Reject(DeviceSession session, ClientEvent clientEvent, Exception e)
+    {
+        if (e is not ChatException failure)
+        {
+            // PostgreSQL or Redis away: this request failed and was not accepted, but the stream is still good.
+            logger.LogError(e, "A {Request} on a stream failed", clientEvent.EventCase);
+            failure = Unavailable;
+        }
+
+        session.Send(new ServerEvent { Rejected = RejectionOf(clientEvent, failure) });
+    }
+
+    /// <summary>Returns once the send is queued (or refused); its answer goes down the stream when it is committed.</summary>
+    private async Task QueueSendAsync(ClientEvent clientEvent, DeviceSession session, SendsInFlight sendsInFlight, CancellationToken cancellationToken)
+    {
+        var request = clientEvent.Send;
+        var (conversationId, clientMsgId) = Validator.Parse(v => (v.Uuid(request.ConversationId, "conversation_id"), v.Uuid(request.ClientMsgId, "client_msg_id")));
+        await sendsInFlight.WaitForRoomAsync(cancellationToken);
+        Task<SentMessage> stored;
+        try
+        {
+            stored = await sends.QueueAsync(new SendMessage(session.Caller, conversationId, clientMsgId, request.Text), cancellationToken);
+        }
+        catch
+        {
+            sendsInFlight.Answered();
+            throw;
+        }
+
+        _ = AnswerAsync(stored, clientEvent, session, sendsInFlight);
+    }
+
+    private async Task AnswerAsync(Task<SentMessage> stored, ClientEvent clientEvent, DeviceSession session, SendsInFlight sendsInFlight)
+    {
+        try
+        {
+            session.Send(new ServerEvent { SendAccepted = ToProto(await stored) });
+        }
+        catch (Exception e)
+        {
+            Reject(session, clientEvent, e);
+        }
+        finally
+        {
+            sendsInFlight.Answered();
         }
     }
 
@@ -109,9 +165,6 @@ internal sealed class StreamRequests(IMessageBus bus, SendGroupCommit sends, ILo
     {
         switch (clientEvent.EventCase)
         {
-            case ClientEvent.EventOneofCase.Send:
-                session.Send(new ServerEvent { SendAccepted = ToProto(await SendAsync(caller, clientEvent.Send, cancellationToken)) });
-                break;
             case ClientEvent.EventOneofCase.AckDelivered:
                 StoreInBackground(await AckOnStreamAsync(session, clientEvent.AckDelivered, cancellationToken));
                 break;

@@ -18,6 +18,7 @@ internal sealed class DeviceSession(Caller caller, int capacity) : IDisposable
 
     private readonly CancellationTokenSource _ended = new();
     private readonly ConcurrentDictionary<Guid, long> _sentUpTo = new();
+    private volatile bool _closed;
 
     public Caller Caller { get; } = caller;
 
@@ -42,6 +43,7 @@ internal sealed class DeviceSession(Caller caller, int capacity) : IDisposable
     public void End(ChatException reason)
     {
         EndedBy ??= reason;
+        _closed = true;
         _queue.Writer.TryComplete();
         try
         {
@@ -54,13 +56,18 @@ internal sealed class DeviceSession(Caller caller, int capacity) : IDisposable
     }
 
     /// <summary>The stream is over: its writer takes nothing more from the queue.</summary>
-    public void CloseQueue() => _queue.Writer.TryComplete();
+    public void CloseQueue()
+    {
+        _closed = true;
+        _queue.Writer.TryComplete();
+    }
 
     public void Dispose() => _ended.Dispose();
 
+    /// <summary>What comes after the stream is over (a late answer, a delivery before the router forgets it) is dropped.</summary>
     private void Enqueue(Outbound item)
     {
-        if (!_queue.Writer.TryWrite(item) && EndedBy is null)
+        if (!_queue.Writer.TryWrite(item) && !_closed && EndedBy is null)
         {
             End(ChatException.ResourceExhausted("SLOW_CONSUMER",
                 "The device did not read its stream fast enough; reconnect to receive what it missed."));

@@ -11,6 +11,8 @@ namespace ChatMonolith.Modules.Messaging.Realtime;
 internal sealed class DeviceStreams(
     DeliveryRouter router, DeliveryLog log, IOptions<MessagingOptions> options, TimeProvider clock, IMessageBus bus, ILogger<DeviceStreams> logger)
 {
+    private static readonly TimeSpan GoodbyeWriteTimeout = TimeSpan.FromSeconds(5);
+
     /// <param name="readLoop">
     /// Reads what the device sends up (Connect), and tells whether the device closed its side (true) or the stream
     /// was cut under it (false); null for a receive-only stream (Subscribe).
@@ -44,6 +46,14 @@ internal sealed class DeviceStreams(
             var first = await Task.WhenAny(writing, reading);
             // The device closed its side of the stream: a goodbye, not a lost connection.
             graceful = readLoop is not null && first == reading && reading.IsCompletedSuccessfully && reading.Result;
+            if (graceful)
+            {
+                // What is queued for the device (the answers to its last requests among it) is still written; a device
+                // that does not read it in time loses it, as if the connection had dropped.
+                session.CloseQueue();
+                await Task.WhenAny(writing, Task.Delay(GoodbyeWriteTimeout, clock, callCancelled));
+            }
+
             await stop.CancelAsync();
             await Task.WhenAll(writing, reading).ContinueWith(_ => { }, TaskScheduler.Default);
             await first; // surfaces a failure of whichever ended first

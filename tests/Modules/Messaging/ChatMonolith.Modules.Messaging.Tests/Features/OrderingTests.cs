@@ -64,6 +64,47 @@ public sealed class OrderingTests(ChatHostFixture host) : IClassFixture<ChatHost
             Assert.Equal(Enumerable.Range(0, counts[i]).Select(n => $"{i}:{n}"), orders[0].Where(t => t.StartsWith($"{i}:", StringComparison.Ordinal))));
     }
 
+    /// <summary>
+    /// A stream reads on while its sends wait for their commit (more than the 64 that may wait at once here): each
+    /// conversation still stores them in the order the device sent them, and a goodbye right after the last send
+    /// still gets every answer before the stream ends.
+    /// </summary>
+    [Fact]
+    public async Task Given_a_device_that_sends_a_burst_to_two_chats_without_waiting_When_it_says_goodbye_Then_all_are_stored_in_the_order_sent_and_answered()
+    {
+        var alice = await host.Channel.RegisterAndLoginAsync();
+        var bob = await host.Channel.RegisterAndLoginAsync();
+        var direct = await host.Channel.OpenDirectChatAsync(alice, bob);
+        var group = await host.Channel.CreateGroupAsync(alice, "burst", [bob]);
+        await using var bobPhone = await DeviceStream.ConnectAsync(host.Channel, bob, Cursor(direct, 1), Cursor(group, 1));
+        await bobPhone.CaughtUpAsync();
+
+        await using var alicePhone = await DeviceStream.ConnectAsync(host.Channel, alice, Cursor(direct, 1), Cursor(group, 1));
+        await alicePhone.CaughtUpAsync();
+        var sent = Enumerable.Range(0, 150).Select(n => (Chat: n % 2 == 0 ? direct : group, Text: $"burst {n}", ClientMsgId: Guid.NewGuid().ToString())).ToList();
+        foreach (var (chat, text, clientMsgId) in sent)
+        {
+            await alicePhone.SendTextAsync(chat.ConversationId, text, clientMsgId);
+        }
+
+        await alicePhone.CloseAsync();
+        var acks = new List<SendAccepted>();
+        while (acks.Count < sent.Count)
+        {
+            acks.Add((await alicePhone.NextAsync(e => e.SendAccepted is not null)).SendAccepted);
+        }
+
+        await alicePhone.Completion.WaitAsync(DeviceStream.Timeout);
+        var seqOf = acks.ToDictionary(a => a.ClientMsgId, a => a.Seq);
+        foreach (var chat in new[] { direct, group })
+        {
+            var ofChat = sent.Where(s => s.Chat == chat).ToList();
+            Assert.Equal(Enumerable.Range(2, ofChat.Count).Select(s => (long)s), ofChat.Select(s => seqOf[s.ClientMsgId]));
+            var received = await bobPhone.MessagesAsync(chat.ConversationId, ofChat.Count);
+            Assert.Equal(ofChat.Select(s => s.Text), received.Select(m => m.Text));
+        }
+    }
+
     [Fact]
     public async Task Given_a_group_of_100_all_online_When_one_message_is_sent_Then_every_members_device_gets_it()
     {

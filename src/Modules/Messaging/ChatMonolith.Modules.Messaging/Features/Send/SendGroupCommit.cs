@@ -19,14 +19,16 @@ namespace ChatMonolith.Modules.Messaging.Features.Send;
 /// together: a lock and one statement per conversation, all in one round trip, one commit and one WAL flush, with their <see cref="MessageStored"/>
 /// events in the same transaction (Wolverine's outbox). A send is acknowledged, and delivered, only after its
 /// transaction has committed. If a batch fails, each of its sends is written again on its own, so one send that cannot
-/// be stored never fails the others.
+/// be stored never fails the others. Each conversation belongs to one writer (by its id), which writes its batches one
+/// after another: a conversation's sends are stored in the order they were queued, even while earlier ones are still
+/// being written, and two writers never wait for each other on one conversation's lock.
 /// </summary>
 internal sealed class SendGroupCommit : BackgroundService
 {
     private static readonly ChatException ShuttingDown =
         ChatException.Unavailable("TRY_AGAIN", "The server is shutting down; send it again.");
 
-    private readonly Channel<PendingSend> _queue;
+    private readonly Channel<PendingSend>[] _queues;
     private readonly IServiceScopeFactory _scopes;
     private readonly DeliveryRouter _router;
     private readonly TimeProvider _clock;
@@ -41,45 +43,63 @@ internal sealed class SendGroupCommit : BackgroundService
         _clock = clock;
         _logger = logger;
         _options = options.Value;
-        _queue = Channel.CreateBounded<PendingSend>(new BoundedChannelOptions(_options.SendQueueCapacity) { FullMode = BoundedChannelFullMode.Wait });
+        var writers = Math.Max(1, _options.SendWriters);
+        _queues = [.. Enumerable.Range(0, writers).Select(_ => Channel.CreateBounded<PendingSend>(
+            new BoundedChannelOptions(Math.Max(1, _options.SendQueueCapacity / writers)) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait }))];
     }
 
     /// <summary>Stores the message and answers once it is committed (and handed to the recipients' streams).</summary>
     public async Task<SentMessage> SendAsync(SendMessage command, CancellationToken cancellationToken)
     {
+        var stored = await QueueAsync(command, cancellationToken);
+        return await stored.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Queues the send and returns once it is queued, with the task of its answer. A caller that queues its sends one
+    /// after another has them stored in that order per conversation without waiting for each to commit. A caller that
+    /// goes away stops waiting, but its send, once queued, is still written: a retry with the same client_msg_id then
+    /// finds it.
+    /// </summary>
+    public async ValueTask<Task<SentMessage>> QueueAsync(SendMessage command, CancellationToken cancellationToken)
+    {
         command.Validate();
         var pending = new PendingSend(command);
         try
         {
-            await _queue.Writer.WriteAsync(pending, cancellationToken);
+            await QueueOf(command.ConversationId).Writer.WriteAsync(pending, cancellationToken);
         }
         catch (ChannelClosedException)
         {
             throw ShuttingDown;
         }
 
-        // A caller that goes away stops waiting, but its send, once queued, is still written: a retry with the same
-        // client_msg_id then finds it.
-        return await pending.Done.Task.WaitAsync(cancellationToken);
+        return pending.Done.Task;
     }
 
+    private Channel<PendingSend> QueueOf(Guid conversationId) => _queues[(uint)conversationId.GetHashCode() % (uint)_queues.Length];
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(Enumerable.Range(0, _options.SendWriters).Select(_ => Task.Run(WriteLoopAsync, CancellationToken.None)));
+        Task.WhenAll(_queues.Select(queue => Task.Run(() => WriteLoopAsync(queue.Reader), CancellationToken.None)));
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        // Whatever was queued before shutdown is written, not dropped; the loops end when the queue is empty.
-        _queue.Writer.TryComplete();
+        // Whatever was queued before shutdown is written, not dropped; the loops end when their queues are empty.
+        foreach (var queue in _queues)
+        {
+            queue.Writer.TryComplete();
+        }
+
         await base.StopAsync(cancellationToken);
     }
 
-    private async Task WriteLoopAsync()
+    private async Task WriteLoopAsync(ChannelReader<PendingSend> queue)
     {
         var batch = new List<PendingSend>(_options.MaxSendBatch);
-        while (await _queue.Reader.WaitToReadAsync())
+        while (await queue.WaitToReadAsync())
         {
             batch.Clear();
-            while (batch.Count < _options.MaxSendBatch && _queue.Reader.TryRead(out var pending))
+            while (batch.Count < _options.MaxSendBatch && queue.TryRead(out var pending))
             {
                 batch.Add(pending);
             }
