@@ -15,6 +15,7 @@ internal sealed class GroupScenario(BenchOptions options, List<(string GroupId, 
 {
     private readonly LatencyRecorder _latency = new();
     private readonly ConcurrentDictionary<BenchStream, SemaphoreSlim> _inFlight = new();
+    private readonly ConcurrentDictionary<string, byte> _streamsEnded = new();
     private long _acked;
     private long _delivered;
     private long _duplicates;
@@ -72,15 +73,16 @@ internal sealed class GroupScenario(BenchOptions options, List<(string GroupId, 
         var latency = _latency.Summary();
         var figures = new { Groups = groups.Count, options.GroupSize, Online = groups[0].Online.Count, options.Rate, MessagesPerSecond = messagesPerSecond,
             DeliveriesPerSecond = deliveriesPerSecond, EndToEnd = latency, Lost = lost, Duplicates = _duplicates, OutOfOrder = _outOfOrder, Rejected = _rejected,
-            HostCpuPercent = cpu, HostRssBytes = sample?.RssBytes };
+            StreamsEnded = _streamsEnded.Keys.ToList(), HostCpuPercent = cpu, HostRssBytes = sample?.RssBytes };
         return new ScenarioReport(
         [
             $"scenario group: {groups.Count} group(s) of {options.GroupSize}, {groups[0].Online.Count} online, offered {(options.Rate == 0 ? "closed loop" : options.Rate + " msg/s")}, {seconds:F0} s measured",
             string.Create(CultureInfo.InvariantCulture, $"messages/s {messagesPerSecond,10:F0}   group deliveries/s {deliveriesPerSecond,10:F0}"),
             string.Create(CultureInfo.InvariantCulture, $"end-to-end latency ms  p50 {latency.P50Ms:F2}  p95 {latency.P95Ms:F2}  p99 {latency.P99Ms:F2}  max {latency.MaxMs:F2}"),
             $"acked {_acked}, rejected {_rejected}, lost {lost}, duplicates {_duplicates}, out of order {_outOfOrder}",
+            _streamsEnded.IsEmpty ? "" : $"streams ended by the server: {string.Join("; ", _streamsEnded.Keys)}",
             cpu is { } p ? string.Create(CultureInfo.InvariantCulture, $"host CPU {p:F0} % of one core, RSS {sample!.Value.RssBytes / 1048576} MiB") : "",
-        ], figures, lost == 0 && _duplicates == 0 && _outOfOrder == 0 && _rejected == 0);
+        ], figures, lost == 0 && _duplicates == 0 && _outOfOrder == 0 && _rejected == 0 && _streamsEnded.IsEmpty);
     }
 
     private void OnEvent(BenchDevice device, ServerEvent serverEvent, ConcurrentDictionary<string, long> expected, BenchStream self)
@@ -149,6 +151,11 @@ internal sealed class GroupScenario(BenchOptions options, List<(string GroupId, 
         catch (Exception e) when (e is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled })
         {
             // The run is over; a write that waited for the server was cancelled with it.
+        }
+        catch (RpcException e)
+        {
+            // The server ended this device's stream (SLOW_CONSUMER: it fell too far behind): the run fails, and says why.
+            _streamsEnded.TryAdd(e.Status.Detail, 0);
         }
     }
 }
