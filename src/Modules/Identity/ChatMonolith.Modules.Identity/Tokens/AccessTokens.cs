@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Claims;
 using System.Text;
 using ChatMonolith.BuildingBlocks.Security;
@@ -7,9 +8,17 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace ChatMonolith.Modules.Identity.Tokens;
 
-/// <summary>Issues and validates the short-lived JWT access tokens of devices.</summary>
+/// <summary>
+/// Issues and validates the short-lived JWT access tokens of devices. A token whose signature has been checked is
+/// remembered until it expires (up to <see cref="MaxRememberedTokens"/>), so a device that reconnects or calls again
+/// with it is not checked again: its expiry is, and revocation is checked per call by the caller of this class.
+/// </summary>
 internal sealed class AccessTokens
 {
+    /// <summary>About 1 KB each: a token, its caller and its expiry.</summary>
+    internal const int MaxRememberedTokens = 20_000;
+
+    private readonly ConcurrentDictionary<string, (Caller Caller, DateTime ExpiresAt)> _checked = new(StringComparer.Ordinal);
     private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
     private readonly SigningCredentials _credentials;
     private readonly TokenValidationParameters _validation;
@@ -59,18 +68,49 @@ internal sealed class AccessTokens
     /// <summary>The token's caller, or the UPPER_SNAKE reason it is refused.</summary>
     internal async Task<(Caller? Caller, string? Failure)> ValidateAsync(string token)
     {
+        var now = _clock.GetUtcNow().UtcDateTime;
+        if (_checked.TryGetValue(token, out var known))
+        {
+            return known.ExpiresAt > now ? (known.Caller, null) : (null, "TOKEN_EXPIRED");
+        }
+
         var result = await _handler.ValidateTokenAsync(token, _validation);
         if (!result.IsValid || result.SecurityToken is not JsonWebToken jwt)
         {
             return (null, "TOKEN_INVALID");
         }
 
-        if (jwt.ValidTo <= _clock.GetUtcNow().UtcDateTime)
+        if (jwt.ValidTo <= now)
         {
             return (null, "TOKEN_EXPIRED");
         }
 
         var caller = CallerExtensions.TryGetCaller(new ClaimsPrincipal(result.ClaimsIdentity));
-        return caller is null ? (null, "TOKEN_INVALID") : (caller, null);
+        if (caller is null)
+        {
+            return (null, "TOKEN_INVALID");
+        }
+
+        Remember(token, caller, jwt.ValidTo, now);
+        return (caller, null);
+    }
+
+    /// <summary>When full, the expired are forgotten; if that is not enough, all are (they are checked again when used).</summary>
+    private void Remember(string token, Caller caller, DateTime expiresAt, DateTime now)
+    {
+        if (_checked.Count >= MaxRememberedTokens)
+        {
+            foreach (var (expired, _) in _checked.Where(entry => entry.Value.ExpiresAt <= now))
+            {
+                _checked.TryRemove(expired, out _);
+            }
+
+            if (_checked.Count >= MaxRememberedTokens)
+            {
+                _checked.Clear();
+            }
+        }
+
+        _checked.TryAdd(token, (caller, expiresAt));
     }
 }

@@ -36,12 +36,14 @@ internal sealed class DeviceStreams(
         // Registered before the catch-up reads the database, so nothing committed in between is missed;
         // what arrives twice is dropped by seq.
         router.Register(session);
-        await TellAsync(new DeviceConnected(caller.UserId, caller.DeviceId));
+        // Presence hears of the device while the catch-up reads the database; the hello is answered (CaughtUp) only
+        // once it has, so whoever watches the user sees them online by then.
+        var connected = TellAsync(new DeviceConnected(caller.UserId, caller.DeviceId));
         var graceful = false;
         try
         {
             var delivery = new OrderedDelivery(session, log, stream, options.Value.CatchUpPageSize, clock);
-            var writing = WriteAsync(delivery, cursors, stop.Token);
+            var writing = WriteAsync(delivery, cursors, connected, stop.Token);
             var reading = readLoop is null ? UntilStoppedAsync(stop.Token) : readLoop(session, stop.Token);
             var first = await Task.WhenAny(writing, reading);
             // The device closed its side of the stream: a goodbye, not a lost connection.
@@ -64,6 +66,7 @@ internal sealed class DeviceStreams(
         finally
         {
             router.Unregister(session);
+            await connected;
             await TellAsync(new DeviceDisconnected(caller.UserId, caller.DeviceId, graceful));
         }
 
@@ -73,7 +76,7 @@ internal sealed class DeviceStreams(
         }
     }
 
-    /// <summary>Presence hears of the stream's start and end; its failure (Redis away) must not break the stream.</summary>
+    /// <summary>Presence hears of the stream's start and end; its failure (Redis away) must not break the stream, so this never throws.</summary>
     private async Task TellAsync(object fact)
     {
         try
@@ -98,9 +101,9 @@ internal sealed class DeviceStreams(
         return false;
     }
 
-    private static async Task WriteAsync(OrderedDelivery delivery, IReadOnlyDictionary<Guid, long> cursors, CancellationToken cancellationToken)
+    private static async Task WriteAsync(OrderedDelivery delivery, IReadOnlyDictionary<Guid, long> cursors, Task connected, CancellationToken cancellationToken)
     {
-        await delivery.CatchUpAsync(cursors, cancellationToken);
+        await delivery.CatchUpAsync(cursors, connected, cancellationToken);
         await delivery.RunAsync(cancellationToken);
     }
 }

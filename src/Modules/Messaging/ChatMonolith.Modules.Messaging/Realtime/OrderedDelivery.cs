@@ -15,7 +15,8 @@ internal sealed class OrderedDelivery(DeviceSession session, DeliveryLog log, Se
 {
     private readonly Dictionary<Guid, long> _next = [];
 
-    public async Task CatchUpAsync(IReadOnlyDictionary<Guid, long> cursors, CancellationToken cancellationToken)
+    /// <param name="beforeCaughtUp">What must have happened before the device is told it is caught up.</param>
+    public async Task CatchUpAsync(IReadOnlyDictionary<Guid, long> cursors, Task beforeCaughtUp, CancellationToken cancellationToken)
     {
         foreach (var window in await log.WindowsAsync(session.Caller.UserId, cancellationToken))
         {
@@ -24,6 +25,7 @@ internal sealed class OrderedDelivery(DeviceSession session, DeliveryLog log, Se
             _next[window.ConversationId] = Math.Min(await WriteRangeAsync(window.ConversationId, from, window.VisibleUpTo, cancellationToken), window.VisibleUpTo + 1);
         }
 
+        await beforeCaughtUp;
         await WriteAsync(new ServerEvent { CaughtUp = new CaughtUp { At = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(clock.GetUtcNow()) } }, entry: null, MoreQueued, cancellationToken);
     }
 

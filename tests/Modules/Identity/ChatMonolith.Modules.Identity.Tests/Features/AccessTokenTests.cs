@@ -55,6 +55,34 @@ public sealed class AccessTokenTests(ChatHostFixture host) : IClassFixture<ChatH
         Assert.Single(devices.Devices);
     }
 
+    /// <summary>A token that worked is remembered without its signature being checked again, but never past its expiry.</summary>
+    [Fact]
+    public async Task Given_a_token_that_worked_When_it_expires_Then_the_same_token_is_refused_as_expired()
+    {
+        var session = await host.Channel.RegisterAndLoginAsync();
+        var shortLived = Token(session, DateTime.UtcNow.AddSeconds(2), ChatHostFixture.SigningKey);
+        Assert.Single((await _identity.ListDevicesAsync(new ListDevicesRequest(), TestSession.Bearer(shortLived))).Devices);
+
+        // Polls until the token's expiry has passed on the server's clock, which is what is awaited here.
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        RpcException? refused = null;
+        while (refused is null && DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                await _identity.ListDevicesAsync(new ListDevicesRequest(), TestSession.Bearer(shortLived));
+                await Task.Delay(100);
+            }
+            catch (RpcException e)
+            {
+                refused = e;
+            }
+        }
+
+        Assert.NotNull(refused);
+        Assert.Equal((StatusCode.Unauthenticated, "TOKEN_EXPIRED"), (refused.StatusCode, refused.Reason()));
+    }
+
     private static string Token(TestSession session, DateTime expires, string key) =>
         new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
         {
