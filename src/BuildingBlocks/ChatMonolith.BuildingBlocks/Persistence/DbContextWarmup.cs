@@ -5,24 +5,21 @@ using Microsoft.Extensions.Hosting;
 namespace ChatMonolith.BuildingBlocks.Persistence;
 
 /// <summary>
-/// Builds a module's EF Core model once the host is ready, so the first call that needs it does not pay for it,
-/// and start-up does not wait for it, nor share the CPU with it.
+/// Builds a module's EF Core model on the thread pool as soon as the host starts. Wolverine's start needs the models
+/// too (it asks each handler's DbContext for its execution strategy) and would otherwise build them one after another
+/// on its own thread; started first, they are built alongside it on the other core. The first call that needs a model
+/// does not pay for it either.
 /// </summary>
-internal sealed class DbContextWarmup<TContext>(IServiceScopeFactory scopes, IHostApplicationLifetime lifetime) : BackgroundService
+internal sealed class DbContextWarmup<TContext>(IServiceScopeFactory scopes) : BackgroundService
     where TContext : DbContext
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var started = new TaskCompletionSource();
-        await using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
-        await using (stoppingToken.Register(() => started.TrySetCanceled(stoppingToken)))
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.Run(
+        async () =>
         {
-            await started.Task;
-        }
-
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<TContext>();
-        _ = db.Model;
-        await db.Database.CanConnectAsync(stoppingToken);
-    }
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<TContext>();
+            _ = db.Model;
+            await db.Database.CanConnectAsync(stoppingToken);
+        },
+        stoppingToken);
 }
