@@ -89,13 +89,12 @@ internal sealed class StreamRequests(IMessageBus bus, SendGroupCommit sends, IOp
     /// <summary>Returns once the send is queued (or refused); its answer goes down the stream when it is committed.</summary>
     private async Task QueueSendAsync(ClientEvent clientEvent, DeviceSession session, SendsInFlight sendsInFlight, CancellationToken cancellationToken)
     {
-        var request = clientEvent.Send;
-        var (conversationId, clientMsgId) = Validator.Parse(v => (v.Uuid(request.ConversationId, "conversation_id"), v.Uuid(request.ClientMsgId, "client_msg_id")));
+        var command = ToCommand(session.Caller, clientEvent.Send);
         await sendsInFlight.WaitForRoomAsync(cancellationToken);
         Task<SentMessage> stored;
         try
         {
-            stored = await sends.QueueAsync(new SendMessage(session.Caller, conversationId, clientMsgId, request.Text), cancellationToken);
+            stored = await sends.QueueAsync(command, cancellationToken);
         }
         catch
         {
@@ -131,10 +130,13 @@ internal sealed class StreamRequests(IMessageBus bus, SendGroupCommit sends, IOp
         (e is OperationCanceledException && cancellationToken.IsCancellationRequested)
         || (e is IOException && e is not Microsoft.AspNetCore.Http.BadHttpRequestException);
 
-    public Task<SentMessage> SendAsync(Caller caller, SendMessageRequest request, CancellationToken cancellationToken)
+    public Task<SentMessage> SendAsync(Caller caller, SendMessageRequest request, CancellationToken cancellationToken) =>
+        sends.SendAsync(ToCommand(caller, request), cancellationToken);
+
+    private static SendMessage ToCommand(Caller caller, SendMessageRequest request)
     {
         var (conversationId, clientMsgId) = Validator.Parse(v => (v.Uuid(request.ConversationId, "conversation_id"), v.Uuid(request.ClientMsgId, "client_msg_id")));
-        return sends.SendAsync(new SendMessage(caller, conversationId, clientMsgId, request.Text), cancellationToken);
+        return new SendMessage(caller, conversationId, clientMsgId, request.Text);
     }
 
     public Task<DeliveryAcked> AckAsync(Caller caller, AckDeliveredRequest request, CancellationToken cancellationToken)
