@@ -67,7 +67,7 @@ internal sealed class DeviceSession(Caller caller, int capacity) : IDisposable
     /// <summary>What comes after the stream is over (a late answer, a delivery before the router forgets it) is dropped.</summary>
     private void Enqueue(Outbound item)
     {
-        if (!_queue.Writer.TryWrite(item) && !_closed && EndedBy is null)
+        if (!_queue.Writer.TryWrite(item) && !_closed)
         {
             End(ChatException.ResourceExhausted("SLOW_CONSUMER",
                 "The device did not read its stream fast enough; reconnect to receive what it missed."));

@@ -53,7 +53,7 @@ internal sealed class DeviceStreams(
                 // What is queued for the device (the answers to its last requests among it) is still written; a device
                 // that does not read it in time loses it, as if the connection had dropped.
                 session.CloseQueue();
-                await Task.WhenAny(writing, Task.Delay(GoodbyeWriteTimeout, clock, callCancelled));
+                await writing.WaitAsync(GoodbyeWriteTimeout, clock, callCancelled).ContinueWith(_ => { }, TaskScheduler.Default);
             }
 
             await stop.CancelAsync();
