@@ -58,6 +58,7 @@ internal sealed class DirectScenario(BenchOptions options, List<BenchDevice> dev
         var sending = new CancellationTokenSource();
         var senders = streams.Select((s, i) => SendAsync(s.Device, s.Call.RequestStream, i, sending.Token)).ToList();
         await Task.Delay(options.Warmup);
+        Console.Error.WriteLine($"measuring for {options.Duration.TotalSeconds:F0} s...");
         var cpuBefore = host?.Sample();
         var measured = Stopwatch.StartNew();
         var (ackedBefore, deliveredBefore) = (Interlocked.Read(ref _acked), Interlocked.Read(ref _delivered));

@@ -16,10 +16,10 @@ namespace ChatMonolith.Modules.Messaging.Features.Send;
 
 /// <summary>
 /// Group commit of sends. Sends that arrive while a transaction is being written wait for the next one and go in
-/// together: a lock and one statement per conversation, all in one round trip, one commit and one WAL flush, with their <see cref="MessageStored"/>
-/// events in the same transaction (Wolverine's outbox). A send is acknowledged, and delivered, only after its
-/// transaction has committed. If a batch fails, each of its sends is written again on its own, so one send that cannot
-/// be stored never fails the others. Each conversation belongs to one writer (by its id), which writes its batches one
+/// together: per conversation a lock and its send statements (<see cref="SendStatement"/>), all in one round trip, one
+/// commit and one WAL flush, with their <see cref="MessageStored"/> events in the same transaction (Wolverine's outbox).
+/// A send is acknowledged, and delivered, only after its transaction has committed. If a batch fails, each of its sends
+/// is written again on its own, so one send that cannot be stored never fails the others. Each conversation belongs to one writer (by its id), which writes its batches one
 /// after another: a conversation's sends are stored in the order they were queued, even while earlier ones are still
 /// being written, and two writers never wait for each other on one conversation's lock.
 /// </summary>
@@ -210,8 +210,6 @@ internal sealed class SendGroupCommit : BackgroundService
                         outcomes.Add((pending, null, refused));
                     }
                 }
-
-                await reader.NextResultAsync();
             }
         }
 

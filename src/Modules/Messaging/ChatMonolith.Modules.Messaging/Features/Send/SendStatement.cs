@@ -3,14 +3,15 @@ using Npgsql;
 namespace ChatMonolith.Modules.Messaging.Features.Send;
 
 /// <summary>
-/// A batch's sends to one conversation in two statements, however many they are (one send alone takes a leaner
-/// statement with the same parameters and the same row out). <see cref="AddLock"/> takes the
-/// conversation's row lock (which keeps seqs gapless, and which every membership change holds until it commits);
-/// <see cref="Add"/> then does, for all of the sends at once, the retry lookup, the membership check, the seqs, the
-/// inserts, the senders' read positions and the member list. The lock comes first in a statement of its own because a
-/// statement reads with the snapshot of its own start: one that started before a removal committed and then waited for
-/// the lock would still count the removed member in. The lock is held until the batch commits. Both statements are
-/// filtered by conversation_id, so on Citus each is routed to the one shard that holds the conversation.
+/// A batch's sends to one conversation: <see cref="AddLock"/> takes the conversation's row lock (which keeps seqs
+/// gapless, and which every membership change holds until it commits); <see cref="Add"/> then does the retry lookup,
+/// the membership check, the seq, the insert, the sender's read position and the member list, in one lean statement
+/// per send for a few sends (<see cref="MaxSendsAlone"/>, most conversations of a batch in 1-on-1 chats), or in one
+/// set-based statement for all of them beyond that (a busy group). Both kinds answer the same row per send. The lock
+/// comes first in a statement of its own because a statement reads with the snapshot of its own start: one that
+/// started before a removal committed and then waited for the lock would still count the removed member in. The lock
+/// is held until the batch commits. Every statement is filtered by conversation_id, so on Citus each is routed to the
+/// one shard that holds the conversation.
 /// </summary>
 internal static class SendStatement
 {
@@ -57,8 +58,9 @@ internal static class SendStatement
         ORDER BY i.n
         """;
 
-    // The same for a conversation with one send in the batch (most of them, in 1-on-1 chats), with the same parameters
-    // as scalars and the same row out: the set statement's fixed cost is about ten times this one's (BENCHMARKS.md, step 5).
+    // The same for one send, with the same parameters as scalars and the same row out. The set statement costs
+    // PostgreSQL about 0.25 ms + 0.02 ms per send, this one about 0.1 ms (BENCHMARKS.md, step 6): up to three sends,
+    // one statement each is cheaper.
     private const string SingleSql = """
         WITH earlier AS (
             SELECT seq, message_id, sent_at FROM messaging.messages
@@ -83,6 +85,13 @@ internal static class SendStatement
                ARRAY(SELECT user_id FROM messaging.members WHERE conversation_id = $1 AND removed_seq IS NULL)
         """;
 
+    /// <summary>A later send to the same conversation in a batch: the members cannot have changed under the lock.</summary>
+    private static readonly string SingleSqlWithoutMembers = SingleSql.Replace(
+        "ARRAY(SELECT user_id FROM messaging.members WHERE conversation_id = $1 AND removed_seq IS NULL)", "NULL::uuid[]", StringComparison.Ordinal);
+
+    /// <summary>Up to this many sends to a conversation in a batch take one statement each; more take the set statement.</summary>
+    public const int MaxSendsAlone = 3;
+
     /// <summary>Adds the lock of a conversation to <paramref name="batch"/>: a result set to skip (see <see cref="SkipLockAsync"/>).</summary>
     public static void AddLock(NpgsqlBatch batch, Guid conversationId)
     {
@@ -94,21 +103,25 @@ internal static class SendStatement
     public static Task<bool> SkipLockAsync(NpgsqlDataReader reader) => reader.NextResultAsync();
 
     /// <summary>
-    /// Adds the sends to one conversation to <paramref name="batch"/>, in the order of their seqs; their outcomes are
-    /// the batch's next result set. No two of them may have the same sender and client_msg_id.
+    /// Adds the sends to one conversation to <paramref name="batch"/>, in the order of their seqs; read their outcomes
+    /// with <see cref="ReadAsync"/>. No two of them may have the same sender and client_msg_id.
     /// </summary>
     public static void Add(NpgsqlBatch batch, Guid conversationId, IReadOnlyList<SendMessage> sends, IReadOnlyList<Guid> messageIds, DateTimeOffset now)
     {
-        if (sends.Count == 1)
+        if (sends.Count <= MaxSendsAlone)
         {
-            var single = new NpgsqlBatchCommand(SingleSql);
-            single.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = conversationId });
-            single.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = sends[0].Caller.UserId });
-            single.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = sends[0].ClientMsgId });
-            single.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = messageIds[0] });
-            single.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
-            single.Parameters.Add(new NpgsqlParameter<string> { TypedValue = sends[0].Text });
-            batch.BatchCommands.Add(single);
+            for (var i = 0; i < sends.Count; i++)
+            {
+                var single = new NpgsqlBatchCommand(i == 0 ? SingleSql : SingleSqlWithoutMembers);
+                single.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = conversationId });
+                single.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = sends[i].Caller.UserId });
+                single.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = sends[i].ClientMsgId });
+                single.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = messageIds[i] });
+                single.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
+                single.Parameters.Add(new NpgsqlParameter<string> { TypedValue = sends[i].Text });
+                batch.BatchCommands.Add(single);
+            }
+
             return;
         }
 
@@ -122,30 +135,39 @@ internal static class SendStatement
         batch.BatchCommands.Add(statement);
     }
 
-    /// <summary>Reads the outcomes of the current result set: one per send, in the order they were added.</summary>
+    /// <summary>
+    /// Reads the outcomes of what <see cref="Add"/> added for <paramref name="count"/> sends, one per send in the order
+    /// they were added, and moves the reader past them.
+    /// </summary>
     public static async Task<List<SendOutcome>> ReadAsync(NpgsqlDataReader reader, int count, CancellationToken cancellationToken)
     {
         var outcomes = new List<SendOutcome>(count);
         var conversationExists = false;
         Guid[] members = [];
-        while (await reader.ReadAsync(cancellationToken))
+        var statements = count <= MaxSendsAlone ? count : 1;
+        for (var statement = 0; statement < statements; statement++)
         {
-            if (outcomes.Count == 0)
+            while (await reader.ReadAsync(cancellationToken))
             {
-                conversationExists = reader.GetBoolean(4);
-                members = reader.GetFieldValue<Guid[]>(5);
+                if (outcomes.Count == 0)
+                {
+                    conversationExists = reader.GetBoolean(4);
+                    members = reader.GetFieldValue<Guid[]>(5);
+                }
+
+                outcomes.Add(new SendOutcome(
+                    reader.IsDBNull(0) ? null : reader.GetInt64(0),
+                    reader.IsDBNull(1) ? null : (reader.GetInt64(1), reader.GetGuid(2), reader.GetFieldValue<DateTimeOffset>(3)),
+                    conversationExists,
+                    members));
             }
 
-            outcomes.Add(new SendOutcome(
-                reader.IsDBNull(0) ? null : reader.GetInt64(0),
-                reader.IsDBNull(1) ? null : (reader.GetInt64(1), reader.GetGuid(2), reader.GetFieldValue<DateTimeOffset>(3)),
-                conversationExists,
-                members));
+            await reader.NextResultAsync(cancellationToken);
         }
 
         return outcomes.Count == count
             ? outcomes
-            : throw new InvalidOperationException($"The send statement answered {outcomes.Count} rows for {count} sends.");
+            : throw new InvalidOperationException($"The send statements answered {outcomes.Count} rows for {count} sends.");
     }
 }
 
