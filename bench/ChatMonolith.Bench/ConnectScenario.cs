@@ -42,6 +42,7 @@ internal sealed class ConnectScenario(BenchOptions options, List<BenchDevice> de
         using var stop = new CancellationTokenSource();
         var running = loops.Select(loop => loop(stop.Token)).ToList();
         await Task.Delay(options.Warmup);
+        Console.Error.WriteLine($"measuring for {options.Duration.TotalSeconds:F0} s...");
         var before = (Count: count(), Cpu: host?.Sample().Cpu, Clock: Stopwatch.StartNew());
         _recording = true;
         await Task.Delay(options.Duration);
