@@ -1,6 +1,7 @@
 using ChatMonolith.Protos.Messaging.V1;
 using ChatMonolith.Testing;
 using Grpc.Core;
+using Npgsql;
 
 namespace ChatMonolith.Modules.Messaging.Tests.Features;
 
@@ -46,5 +47,64 @@ public sealed class GroupCommitTests(ChatHostFixture host) : IClassFixture<ChatH
             new GetMessagesRequest { ConversationId = chats[0].ConversationId, Direction = Direction.After, AnchorSeq = 1, PageSize = 100 }, users[0].Auth);
         Assert.Equal(Enumerable.Range(2, 17).Select(s => (long)s), history.Messages.Select(m => m.Seq));
         Assert.Single(history.Messages, m => m.Text == "twin");
+    }
+
+    [Fact]
+    public async Task Given_sends_queued_while_their_conversation_is_locked_When_the_lock_is_released_Then_the_next_batch_stores_each_with_its_own_seq()
+    {
+        var alice = await host.Channel.RegisterAndLoginAsync();
+        var bob = await host.Channel.RegisterAndLoginAsync();
+        var chat = await host.Channel.OpenDirectChatAsync(alice, bob);
+        await using var phone = await DeviceStream.ConnectAsync(host.Channel, alice, new ConversationCursor { ConversationId = chat.ConversationId, Seq = 1 });
+        await phone.CaughtUpAsync();
+
+        // Another transaction holds the conversation's row: the batch with the first send waits for it.
+        await using var holder = new NpgsqlConnection(host.ConnectionString);
+        await holder.OpenAsync();
+        await using var holding = await holder.BeginTransactionAsync();
+        await using (var lockRow = new NpgsqlCommand("SELECT 1 FROM messaging.conversations WHERE conversation_id = $1 FOR UPDATE", holder, holding))
+        {
+            lockRow.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = Guid.Parse(chat.ConversationId) });
+            await lockRow.ExecuteScalarAsync();
+        }
+
+        var ids = Enumerable.Range(0, 3).Select(_ => Guid.NewGuid().ToString()).ToArray();
+        await phone.SendTextAsync(chat.ConversationId, "first", ids[0]);
+        await WaitForALockWaiterAsync();
+
+        // Two more queue behind it; the stream queues its sends in order, so once an invalid request after them is
+        // answered, both are queued and the writer takes them into its next batch together.
+        await phone.SendTextAsync(chat.ConversationId, "second", ids[1]);
+        await phone.SendTextAsync(chat.ConversationId, "third", ids[2]);
+        await phone.SendTextAsync(chat.ConversationId, "");
+        await phone.RejectedAsync(RequestRejected.Types.Request.Send);
+        await holding.CommitAsync();
+
+        var acks = new List<SendAccepted>();
+        while (acks.Count < 3)
+        {
+            acks.Add((await phone.NextAsync(e => e.SendAccepted is not null)).SendAccepted);
+        }
+
+        // Answers of one batch may reach the stream in any order; each names its client_msg_id.
+        var seqOf = acks.ToDictionary(a => a.ClientMsgId, a => a.Seq);
+        Assert.Equal([2L, 3L, 4L], ids.Select(id => seqOf[id]));
+        Assert.Equal(3, acks.Select(a => a.MessageId).Distinct().Count());
+        var history = await host.Channel.Conversations().GetMessagesAsync(
+            new GetMessagesRequest { ConversationId = chat.ConversationId, Direction = Direction.After, AnchorSeq = 1, PageSize = 10 }, alice.Auth);
+        Assert.Equal(["first", "second", "third"], history.Messages.Select(m => m.Text));
+    }
+
+    private async Task WaitForALockWaiterAsync()
+    {
+        await using var watcher = new NpgsqlConnection(host.ConnectionString);
+        await watcher.OpenAsync();
+        await using var waiting = new NpgsqlCommand(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'", watcher);
+        using var timeout = new CancellationTokenSource(DeviceStream.Timeout);
+        while ((long)(await waiting.ExecuteScalarAsync(timeout.Token))! == 0)
+        {
+            await Task.Delay(20, timeout.Token);
+        }
     }
 }

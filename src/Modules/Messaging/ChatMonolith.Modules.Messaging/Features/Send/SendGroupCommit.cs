@@ -19,9 +19,10 @@ namespace ChatMonolith.Modules.Messaging.Features.Send;
 /// together: per conversation a lock and its send statements (<see cref="SendStatement"/>), all in one round trip, one
 /// commit and one WAL flush, with their <see cref="MessageStored"/> events in the same transaction (Wolverine's outbox).
 /// A send is acknowledged, and delivered, only after its transaction has committed. If a batch fails, each of its sends
-/// is written again on its own, so one send that cannot be stored never fails the others. Each conversation belongs to one writer (by its id), which writes its batches one
-/// after another: a conversation's sends are stored in the order they were queued, even while earlier ones are still
-/// being written, and two writers never wait for each other on one conversation's lock.
+/// is written again on its own, so one send that cannot be stored never fails the others. Each conversation belongs to
+/// one writer (by its id), which writes its batches one after another: a conversation's sends are stored in the order
+/// they were queued, even while earlier ones are still being written, and two writers never wait for each other on one
+/// conversation's lock.
 /// </summary>
 internal sealed class SendGroupCommit : BackgroundService
 {
