@@ -95,12 +95,14 @@ public sealed class GroupCommitTests(ChatHostFixture host) : IClassFixture<ChatH
         Assert.Equal(["first", "second", "third"], history.Messages.Select(m => m.Text));
     }
 
+    /// <summary>Until a batch's lock statement waits for the row this test holds.</summary>
     private async Task WaitForALockWaiterAsync()
     {
         await using var watcher = new NpgsqlConnection(host.ConnectionString);
         await watcher.OpenAsync();
         await using var waiting = new NpgsqlCommand(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'", watcher);
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%FOR NO KEY UPDATE%'",
+            watcher);
         using var timeout = new CancellationTokenSource(DeviceStream.Timeout);
         while ((long)(await waiting.ExecuteScalarAsync(timeout.Token))! == 0)
         {
