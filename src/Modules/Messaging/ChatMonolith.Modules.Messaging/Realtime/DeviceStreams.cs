@@ -76,7 +76,10 @@ internal sealed class DeviceStreams(
         }
     }
 
-    /// <summary>Presence hears of the stream's start and end; its failure (Redis away) must not break the stream, so this never throws.</summary>
+    /// <summary>
+    /// Presence hears of the stream's start and end; its failure (Redis away) must not break the stream, so this never
+    /// throws.
+    /// </summary>
     private async Task TellAsync(object fact)
     {
         try
