@@ -31,4 +31,20 @@ internal sealed class MessagingOptions
     /// stops reading while this many are unanswered.
     /// </summary>
     public int MaxSendsInFlightPerStream { get; set; } = 64;
+
+    /// <summary>How a batch of sends is written (<see cref="Features.Send.SendStatement"/>); Auto asks the database.</summary>
+    public SendStatementScope SendStatements { get; set; } = SendStatementScope.Auto;
+}
+
+/// <summary>How many statements write a batch of sends.</summary>
+internal enum SendStatementScope
+{
+    /// <summary>Per conversation where the database runs Citus, one for the batch otherwise.</summary>
+    Auto,
+
+    /// <summary>Two statements for the whole batch: its locks, then every send. For plain PostgreSQL.</summary>
+    OnePerBatch,
+
+    /// <summary>Statements that each touch one conversation, so Citus routes each to one shard.</summary>
+    PerConversation,
 }

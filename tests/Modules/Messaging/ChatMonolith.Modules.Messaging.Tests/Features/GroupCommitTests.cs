@@ -5,8 +5,11 @@ using Npgsql;
 
 namespace ChatMonolith.Modules.Messaging.Tests.Features;
 
-/// <summary>Concurrent sends share transactions (group commit); what one of them does must not change the others' outcome.</summary>
-public sealed class GroupCommitTests(ChatHostFixture host) : IClassFixture<ChatHostFixture>
+/// <summary>
+/// Concurrent sends share transactions (group commit); what one of them does must not change the others' outcome. Run
+/// once for each way of writing a batch (<see cref="GroupCommitInOneStatementTests"/>, <see cref="GroupCommitPerConversationTests"/>).
+/// </summary>
+public abstract class GroupCommitTests(ChatHostFixture host)
 {
     [Fact]
     public async Task Given_concurrent_sends_with_refused_ones_and_twins_among_them_Then_each_gets_its_own_answer_and_seqs_stay_gapless()
@@ -109,4 +112,17 @@ public sealed class GroupCommitTests(ChatHostFixture host) : IClassFixture<ChatH
             await Task.Delay(20, timeout.Token);
         }
     }
+}
+
+/// <summary>A batch in one statement: plain PostgreSQL's way.</summary>
+public sealed class GroupCommitInOneStatementTests(ChatHostFixture host) : GroupCommitTests(host), IClassFixture<ChatHostFixture>;
+
+/// <summary>A batch in statements of one conversation each: Citus's way.</summary>
+public sealed class GroupCommitPerConversationTests(PerConversationSendsFixture host) : GroupCommitTests(host), IClassFixture<PerConversationSendsFixture>;
+
+/// <summary>A host that writes each conversation of a batch in statements of its own, as it does on Citus.</summary>
+public sealed class PerConversationSendsFixture : ChatHostFixture
+{
+    protected override IEnumerable<KeyValuePair<string, string?>> Settings() =>
+        [new("Messaging:SendStatements", "PerConversation")];
 }

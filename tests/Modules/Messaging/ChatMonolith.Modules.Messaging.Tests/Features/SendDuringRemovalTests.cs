@@ -6,9 +6,10 @@ namespace ChatMonolith.Modules.Messaging.Tests.Features;
 
 /// <summary>
 /// A send that arrives while a membership change holds the conversation is judged by the membership after the change:
-/// a member removed in that moment cannot still post, and the removal is not overtaken by a message to them.
+/// a member removed in that moment cannot still post, and the removal is not overtaken by a message to them. Run once for
+/// each way of writing a batch of sends.
 /// </summary>
-public sealed class SendDuringRemovalTests(ChatHostFixture host) : IClassFixture<ChatHostFixture>
+public abstract class SendDuringRemovalTests(ChatHostFixture host)
 {
     [Fact]
     public async Task Given_Bob_is_being_removed_When_his_send_waits_for_the_removal_to_commit_Then_it_is_refused_as_not_a_member()
@@ -70,3 +71,8 @@ public sealed class SendDuringRemovalTests(ChatHostFixture host) : IClassFixture
         await command.ExecuteNonQueryAsync();
     }
 }
+
+public sealed class SendDuringRemovalInOneStatementTests(ChatHostFixture host) : SendDuringRemovalTests(host), IClassFixture<ChatHostFixture>;
+
+public sealed class SendDuringRemovalPerConversationTests(PerConversationSendsFixture host)
+    : SendDuringRemovalTests(host), IClassFixture<PerConversationSendsFixture>;

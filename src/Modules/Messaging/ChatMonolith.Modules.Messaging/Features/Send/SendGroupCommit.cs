@@ -35,6 +35,7 @@ internal sealed class SendGroupCommit : BackgroundService
     private readonly TimeProvider _clock;
     private readonly ILogger<SendGroupCommit> _logger;
     private readonly MessagingOptions _options;
+    private SendStatementScope _scope;
 
     public SendGroupCommit(
         IServiceScopeFactory scopes, DeliveryRouter router, TimeProvider clock, IOptions<MessagingOptions> options, ILogger<SendGroupCommit> logger)
@@ -44,6 +45,7 @@ internal sealed class SendGroupCommit : BackgroundService
         _clock = clock;
         _logger = logger;
         _options = options.Value;
+        _scope = _options.SendStatements;
         var writers = Math.Max(1, _options.SendWriters);
         _queues = [.. Enumerable.Range(0, writers).Select(_ => Channel.CreateBounded<PendingSend>(
             new BoundedChannelOptions(Math.Max(1, _options.SendQueueCapacity / writers)) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait }))];
@@ -179,25 +181,24 @@ internal sealed class SendGroupCommit : BackgroundService
         var outbox = scope.ServiceProvider.GetRequiredService<IDbContextOutbox<MessagingDbContext>>();
         var db = outbox.DbContext;
         await using var transaction = await db.Database.BeginTransactionAsync();
-        await using var statements = new NpgsqlBatch((NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction)transaction.GetDbTransaction());
-        foreach (var conversation in conversations)
-        {
-            SendStatement.AddLock(statements, conversation.ConversationId);
-            SendStatement.Add(statements, conversation.ConversationId, conversation.Written.ConvertAll(p => p.Command), conversation.MessageIds, now);
-        }
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        var statementScope = await ScopeAsync(connection);
+        var writes = conversations.ConvertAll(c => new ConversationBatch(c.ConversationId, c.Written.ConvertAll(p => p.Command), c.MessageIds));
+        await using var statements = new NpgsqlBatch(connection, (NpgsqlTransaction)transaction.GetDbTransaction());
+        SendStatement.Add(statements, writes, now, statementScope);
 
         var outcomes = new List<(PendingSend Pending, SentMessage? Sent, ChatException? Refused)>(batch.Count);
         var events = new List<MessageStored>(batch.Count);
         await using (var reader = await statements.ExecuteReaderAsync())
         {
-            foreach (var conversation in conversations)
+            var written = await SendStatement.ReadAsync(reader, writes, statementScope, CancellationToken.None);
+            for (var c = 0; c < conversations.Count; c++)
             {
-                await SendStatement.SkipLockAsync(reader);
-                var written = await SendStatement.ReadAsync(reader, conversation.Written.Count, CancellationToken.None);
+                var conversation = conversations[c];
                 foreach (var (pending, index, twin) in conversation.Sends)
                 {
                     var messageId = conversation.MessageIds[index];
-                    var outcome = twin ? written[index].ForTwin(messageId, now) : written[index];
+                    var outcome = twin ? written[c][index].ForTwin(messageId, now) : written[c][index];
                     try
                     {
                         outcomes.Add((pending, pending.Command.Accept(outcome, messageId, now, out var stored), null));
@@ -240,6 +241,21 @@ internal sealed class SendGroupCommit : BackgroundService
                 pending.Done.TrySetException(refused!);
             }
         }
+    }
+
+    /// <summary>
+    /// One statement for the whole batch, unless the database runs Citus, whose shards each hold some conversations:
+    /// there every statement touches one conversation (docs/adr/0014). Asked once, by the first batch.
+    /// </summary>
+    private async Task<SendStatementScope> ScopeAsync(NpgsqlConnection connection)
+    {
+        if (_scope == SendStatementScope.Auto)
+        {
+            await using var citus = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')", connection);
+            _scope = (bool)(await citus.ExecuteScalarAsync())! ? SendStatementScope.PerConversation : SendStatementScope.OnePerBatch;
+        }
+
+        return _scope;
     }
 
     /// <summary>

@@ -2,22 +2,81 @@ using Npgsql;
 
 namespace ChatMonolith.Modules.Messaging.Features.Send;
 
+/// <summary>A batch's sends to one conversation, in the order of their seqs: no two with the same sender and client_msg_id.</summary>
+internal sealed record ConversationBatch(Guid ConversationId, IReadOnlyList<SendMessage> Sends, IReadOnlyList<Guid> MessageIds);
+
 /// <summary>
-/// A batch's sends to one conversation: <see cref="AddLock"/> takes the conversation's row lock (which keeps seqs
-/// gapless, and which every membership change holds until it commits); <see cref="Add"/> then does the retry lookup,
-/// the membership check, the seq, the insert, the sender's read position and the member list, in one lean statement
-/// per send for a few sends (<see cref="MaxSendsAlone"/>, most conversations of a batch in 1-on-1 chats), or in one
-/// set-based statement for all of them beyond that (a busy group). Both kinds answer the same row per send. The lock
-/// comes first in a statement of its own because a statement reads with the snapshot of its own start: one that
-/// started before a removal committed and then waited for the lock would still count the removed member in. The lock
-/// is held until the batch commits. Every statement is filtered by conversation_id, so on Citus each is routed to the
-/// one shard that holds the conversation.
+/// The statements that write a batch of sends. First the batch takes its conversations' row locks (which keep seqs
+/// gapless, and which every membership change holds until it commits), in a statement of its own: a statement reads
+/// with the snapshot of its own start, and one that started before a removal committed and then waited for the lock
+/// would still count the removed member in. The locks are held until the batch commits. Then, for every send, the retry
+/// lookup, the membership check, the seq, the insert, the sender's read position and, for the first send to each
+/// conversation, the member list; every send gets one row back, in order.
+/// <para>
+/// On plain PostgreSQL that is two statements for the whole batch (<see cref="SendStatementScope.OnePerBatch"/>): one
+/// lock statement and one set-based statement over arrays, whatever the number of sends and conversations. On Citus
+/// (<see cref="SendStatementScope.PerConversation"/>) every statement is filtered by one conversation_id, so each is
+/// routed to the one shard that holds the conversation: per conversation a lock, then one lean statement per send for a
+/// few sends (<see cref="MaxSendsAlone"/>) or one set-based statement for more (docs/adr/0014).
+/// </para>
 /// </summary>
 internal static class SendStatement
 {
+    // $1 conversations; rows are locked in the order of the sort, so two batches never wait for each other in a circle.
+    private const string LockAllSql =
+        "SELECT 1 FROM messaging.conversations WHERE conversation_id = ANY($1) ORDER BY conversation_id FOR NO KEY UPDATE";
+
+    // $1 conversations, $2 senders, $3 client_msg_ids, $4 message ids, $5 now, $6 texts, $7 whether the send is the first
+    // of its conversation in the batch (it answers for the conversation); one row out per send, in order.
+    private const string BatchSql = """
+        WITH input AS (
+            SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $6::text[], $7::bool[])
+                WITH ORDINALITY AS i(conversation_id, sender_id, client_msg_id, message_id, text, first, n)
+        ),
+        earlier AS (
+            SELECT i.n, m.seq, m.message_id, m.sent_at
+            FROM input i
+            JOIN messaging.messages m ON m.conversation_id = i.conversation_id AND m.sender_id = i.sender_id AND m.client_msg_id = i.client_msg_id
+        ),
+        accepted AS (
+            SELECT i.conversation_id, i.sender_id, i.client_msg_id, i.message_id, i.text,
+                   row_number() OVER (PARTITION BY i.conversation_id ORDER BY i.n) AS k
+            FROM input i
+            WHERE NOT EXISTS (SELECT 1 FROM earlier e WHERE e.n = i.n)
+              AND EXISTS (SELECT 1 FROM messaging.members mb WHERE mb.conversation_id = i.conversation_id AND mb.user_id = i.sender_id AND mb.removed_seq IS NULL)
+        ),
+        added AS (
+            SELECT conversation_id, count(*) AS sends FROM accepted GROUP BY conversation_id
+        ),
+        bump AS (
+            UPDATE messaging.conversations c SET last_seq = c.last_seq + added.sends, last_activity_at = $5
+            FROM added WHERE c.conversation_id = added.conversation_id
+            RETURNING c.conversation_id, c.last_seq - added.sends AS before_seq
+        ),
+        stored AS (
+            INSERT INTO messaging.messages (conversation_id, seq, message_id, sender_id, client_msg_id, sent_at, text)
+            SELECT a.conversation_id, b.before_seq + a.k, a.message_id, a.sender_id, a.client_msg_id, $5, a.text
+            FROM accepted a JOIN bump b ON b.conversation_id = a.conversation_id
+            RETURNING conversation_id, seq, message_id, sender_id
+        ),
+        read_position AS (
+            UPDATE messaging.members mb SET read_seq = r.seq
+            FROM (SELECT conversation_id, sender_id, max(seq) AS seq FROM stored GROUP BY conversation_id, sender_id) r
+            WHERE mb.conversation_id = r.conversation_id AND mb.user_id = r.sender_id
+        )
+        SELECT s.seq, e.seq, e.message_id, e.sent_at,
+               CASE WHEN i.first THEN EXISTS (SELECT 1 FROM messaging.conversations c WHERE c.conversation_id = i.conversation_id) END,
+               CASE WHEN i.first THEN ARRAY(SELECT user_id FROM messaging.members mb WHERE mb.conversation_id = i.conversation_id AND mb.removed_seq IS NULL) END
+        FROM input i
+        LEFT JOIN stored s ON s.message_id = i.message_id
+        LEFT JOIN earlier e ON e.n = i.n
+        ORDER BY i.n
+        """;
+
     private const string LockSql = "SELECT 1 FROM messaging.conversations WHERE conversation_id = $1 FOR NO KEY UPDATE";
 
-    // $1 conversation, $2 senders, $3 client_msg_ids, $4 message ids, $5 now, $6 texts; one row out per send, in order.
+    // Per conversation (Citus): $1 conversation, $2 senders, $3 client_msg_ids, $4 message ids, $5 now, $6 texts; one
+    // row out per send, in order.
     private const string Sql = """
         WITH input AS (
             SELECT * FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $6::text[]) WITH ORDINALITY AS i(sender_id, client_msg_id, message_id, text, n)
@@ -92,22 +151,88 @@ internal static class SendStatement
     /// <summary>Up to this many sends to a conversation in a batch take one statement each; more take the set statement.</summary>
     public const int MaxSendsAlone = 3;
 
-    /// <summary>Adds the lock of a conversation to <paramref name="batch"/>: a result set to skip (see <see cref="SkipLockAsync"/>).</summary>
-    public static void AddLock(NpgsqlBatch batch, Guid conversationId)
+    /// <summary>
+    /// Adds the statements that write <paramref name="conversations"/> (sorted by id) to <paramref name="batch"/>; read
+    /// their outcomes with <see cref="ReadAsync"/> and the same arguments.
+    /// </summary>
+    public static void Add(NpgsqlBatch batch, IReadOnlyList<ConversationBatch> conversations, DateTimeOffset now, SendStatementScope scope)
+    {
+        if (scope == SendStatementScope.PerConversation)
+        {
+            foreach (var conversation in conversations)
+            {
+                AddLock(batch, conversation.ConversationId);
+                AddForConversation(batch, conversation, now);
+            }
+
+            return;
+        }
+
+        var sends = conversations.SelectMany(c => c.Sends.Select((send, i) => (c.ConversationId, Send: send, MessageId: c.MessageIds[i], First: i == 0))).ToList();
+        var locks = new NpgsqlBatchCommand(LockAllSql);
+        locks.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. conversations.Select(c => c.ConversationId)] });
+        batch.BatchCommands.Add(locks);
+
+        var statement = new NpgsqlBatchCommand(BatchSql);
+        statement.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. sends.Select(s => s.ConversationId)] });
+        statement.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. sends.Select(s => s.Send.Caller.UserId)] });
+        statement.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. sends.Select(s => s.Send.ClientMsgId)] });
+        statement.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. sends.Select(s => s.MessageId)] });
+        statement.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
+        statement.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. sends.Select(s => s.Send.Text)] });
+        statement.Parameters.Add(new NpgsqlParameter<bool[]> { TypedValue = [.. sends.Select(s => s.First)] });
+        batch.BatchCommands.Add(statement);
+    }
+
+    /// <summary>
+    /// Reads the outcomes of what <see cref="Add"/> added: per conversation, one per send in the order they were added.
+    /// The reader is then past every result set of the statements.
+    /// </summary>
+    public static async Task<List<List<SendOutcome>>> ReadAsync(
+        NpgsqlDataReader reader, IReadOnlyList<ConversationBatch> conversations, SendStatementScope scope, CancellationToken cancellationToken)
+    {
+        var outcomes = new List<List<SendOutcome>>(conversations.Count);
+        if (scope == SendStatementScope.PerConversation)
+        {
+            foreach (var conversation in conversations)
+            {
+                await reader.NextResultAsync(cancellationToken); // past the lock
+                var statements = conversation.Sends.Count <= MaxSendsAlone ? conversation.Sends.Count : 1;
+                var rows = new List<SendOutcome>(conversation.Sends.Count);
+                for (var statement = 0; statement < statements; statement++)
+                {
+                    await ReadRowsAsync(reader, rows, conversation.Sends.Count - rows.Count, cancellationToken);
+                    await reader.NextResultAsync(cancellationToken);
+                }
+
+                outcomes.Add(Checked(rows, conversation));
+            }
+
+            return outcomes;
+        }
+
+        await reader.NextResultAsync(cancellationToken); // past the locks
+        foreach (var conversation in conversations)
+        {
+            var rows = new List<SendOutcome>(conversation.Sends.Count);
+            await ReadRowsAsync(reader, rows, conversation.Sends.Count, cancellationToken);
+            outcomes.Add(Checked(rows, conversation));
+        }
+
+        await reader.NextResultAsync(cancellationToken);
+        return outcomes;
+    }
+
+    private static void AddLock(NpgsqlBatch batch, Guid conversationId)
     {
         var statement = new NpgsqlBatchCommand(LockSql);
         statement.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = conversationId });
         batch.BatchCommands.Add(statement);
     }
 
-    public static Task<bool> SkipLockAsync(NpgsqlDataReader reader) => reader.NextResultAsync();
-
-    /// <summary>
-    /// Adds the sends to one conversation to <paramref name="batch"/>, in the order of their seqs; read their outcomes
-    /// with <see cref="ReadAsync"/>. No two of them may have the same sender and client_msg_id.
-    /// </summary>
-    public static void Add(NpgsqlBatch batch, Guid conversationId, IReadOnlyList<SendMessage> sends, IReadOnlyList<Guid> messageIds, DateTimeOffset now)
+    private static void AddForConversation(NpgsqlBatch batch, ConversationBatch conversation, DateTimeOffset now)
     {
+        var (conversationId, sends, messageIds) = conversation;
         if (sends.Count <= MaxSendsAlone)
         {
             for (var i = 0; i < sends.Count; i++)
@@ -136,39 +261,29 @@ internal static class SendStatement
     }
 
     /// <summary>
-    /// Reads the outcomes of what <see cref="Add"/> added for <paramref name="count"/> sends, one per send in the order
-    /// they were added, and moves the reader past them.
+    /// Reads up to <paramref name="count"/> rows of the current result set; the first row of a conversation says
+    /// whether it exists and who its members are, for all its sends.
     /// </summary>
-    public static async Task<List<SendOutcome>> ReadAsync(NpgsqlDataReader reader, int count, CancellationToken cancellationToken)
+    private static async Task ReadRowsAsync(NpgsqlDataReader reader, List<SendOutcome> rows, int count, CancellationToken cancellationToken)
     {
-        var outcomes = new List<SendOutcome>(count);
-        var conversationExists = false;
-        Guid[] members = [];
-        var statements = count <= MaxSendsAlone ? count : 1;
-        for (var statement = 0; statement < statements; statement++)
+        for (var read = 0; read < count && await reader.ReadAsync(cancellationToken); read++)
         {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                if (outcomes.Count == 0)
-                {
-                    conversationExists = reader.GetBoolean(4);
-                    members = reader.GetFieldValue<Guid[]>(5);
-                }
-
-                outcomes.Add(new SendOutcome(
-                    reader.IsDBNull(0) ? null : reader.GetInt64(0),
-                    reader.IsDBNull(1) ? null : (reader.GetInt64(1), reader.GetGuid(2), reader.GetFieldValue<DateTimeOffset>(3)),
-                    conversationExists,
-                    members));
-            }
-
-            await reader.NextResultAsync(cancellationToken);
+            rows.Add(rows.Count == 0
+                ? new SendOutcome(StoredSeq(reader), Earlier(reader), reader.GetBoolean(4), reader.GetFieldValue<Guid[]>(5))
+                : new SendOutcome(StoredSeq(reader), Earlier(reader), rows[0].ConversationExists, rows[0].MemberIds));
         }
 
-        return outcomes.Count == count
-            ? outcomes
-            : throw new InvalidOperationException($"The send statements answered {outcomes.Count} rows for {count} sends.");
+        static long? StoredSeq(NpgsqlDataReader reader) => reader.IsDBNull(0) ? null : reader.GetInt64(0);
+
+        static (long, Guid, DateTimeOffset)? Earlier(NpgsqlDataReader reader) =>
+            reader.IsDBNull(1) ? null : (reader.GetInt64(1), reader.GetGuid(2), reader.GetFieldValue<DateTimeOffset>(3));
     }
+
+    private static List<SendOutcome> Checked(List<SendOutcome> rows, ConversationBatch conversation) =>
+        rows.Count == conversation.Sends.Count
+            ? rows
+            : throw new InvalidOperationException(
+                $"The send statements answered {rows.Count} rows for {conversation.Sends.Count} sends to {conversation.ConversationId}.");
 }
 
 /// <summary>What the send statement did: stored at a new seq, found an earlier send of the same client_msg_id, or neither.</summary>
