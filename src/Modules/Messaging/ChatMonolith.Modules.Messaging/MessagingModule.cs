@@ -24,6 +24,7 @@ public sealed class MessagingModule : IModule
         services.AddOptions<MessagingOptions>().Bind(configuration.GetSection(MessagingOptions.Section));
         services.AddModuleDbContext<MessagingDbContext>(configuration, MessagingDbContext.Schema);
         services.AddSingleton<DeliveryRouter>();
+        services.AddSingleton<MessagingDatabase>();
         services.AddSingleton<DeliveryLog>();
         services.AddScoped<DeviceStreams>();
         services.AddSingleton(sp => new GroupLimits(sp.GetRequiredService<IOptions<MessagingOptions>>()));

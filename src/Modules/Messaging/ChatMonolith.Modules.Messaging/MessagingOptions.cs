@@ -32,19 +32,9 @@ internal sealed class MessagingOptions
     /// </summary>
     public int MaxSendsInFlightPerStream { get; set; } = 64;
 
-    /// <summary>How a batch of sends is written (<see cref="Features.Send.SendStatement"/>); Auto asks the database.</summary>
-    public SendStatementScope SendStatements { get; set; } = SendStatementScope.Auto;
-}
-
-/// <summary>How many statements write a batch of sends.</summary>
-internal enum SendStatementScope
-{
-    /// <summary>Per conversation where the database runs Citus, one for the batch otherwise.</summary>
-    Auto,
-
-    /// <summary>Two statements for the whole batch: its locks, then every send. For plain PostgreSQL.</summary>
-    OnePerBatch,
-
-    /// <summary>Statements that each touch one conversation, so Citus routes each to one shard.</summary>
-    PerConversation,
+    /// <summary>
+    /// The engine the messages live on: <c>Citus</c> makes every hot statement touch one shard, <c>PostgreSql</c> lets
+    /// one statement cover many conversations; <c>Auto</c> asks the database (<see cref="Data.MessagingDatabase"/>).
+    /// </summary>
+    public Data.MessagingDatabaseKind Database { get; set; } = Data.MessagingDatabaseKind.Auto;
 }

@@ -9,15 +9,15 @@ namespace ChatMonolith.Modules.Messaging.Realtime;
 /// <summary>What a stream reads from the database: a device's memberships and ranges of a conversation's log.</summary>
 /// <remarks>
 /// The membership windows are read on a pooled connection without a DbContext: every stream's opening reads them, and
-/// building a DbContext's services cost more than the two round trips.
+/// building a DbContext's services cost more than the round trips.
 /// </remarks>
-internal sealed class DeliveryLog(IServiceScopeFactory scopes, NpgsqlDataSource dataSource)
+internal sealed class DeliveryLog(IServiceScopeFactory scopes, NpgsqlDataSource dataSource, MessagingDatabase database)
 {
     public Task<List<MemberWindow>> WindowsAsync(Guid userId, CancellationToken cancellationToken) =>
-        MemberWindows.LoadAsync(dataSource, userId, null, cancellationToken);
+        MemberWindows.LoadAsync(dataSource, database, userId, null, cancellationToken);
 
     public async Task<MemberWindow?> WindowAsync(Guid userId, Guid conversationId, CancellationToken cancellationToken) =>
-        (await MemberWindows.LoadAsync(dataSource, userId, [conversationId], cancellationToken)).SingleOrDefault();
+        (await MemberWindows.LoadAsync(dataSource, database, userId, [conversationId], cancellationToken)).SingleOrDefault();
 
     /// <summary>
     /// The entries of <paramref name="conversationId"/> from <paramref name="fromSeq"/> to <paramref name="toSeq"/>,

@@ -74,5 +74,5 @@ public abstract class SendDuringRemovalTests(ChatHostFixture host)
 
 public sealed class SendDuringRemovalInOneStatementTests(ChatHostFixture host) : SendDuringRemovalTests(host), IClassFixture<ChatHostFixture>;
 
-public sealed class SendDuringRemovalPerConversationTests(PerConversationSendsFixture host)
-    : SendDuringRemovalTests(host), IClassFixture<PerConversationSendsFixture>;
+public sealed class SendDuringRemovalPerConversationTests(CitusStatementsFixture host)
+    : SendDuringRemovalTests(host), IClassFixture<CitusStatementsFixture>;

@@ -35,17 +35,22 @@ internal sealed class SendGroupCommit : BackgroundService
     private readonly TimeProvider _clock;
     private readonly ILogger<SendGroupCommit> _logger;
     private readonly MessagingOptions _options;
-    private SendStatementScope _scope;
+    private readonly MessagingDatabase _database;
 
     public SendGroupCommit(
-        IServiceScopeFactory scopes, DeliveryRouter router, TimeProvider clock, IOptions<MessagingOptions> options, ILogger<SendGroupCommit> logger)
+        IServiceScopeFactory scopes,
+        DeliveryRouter router,
+        MessagingDatabase database,
+        TimeProvider clock,
+        IOptions<MessagingOptions> options,
+        ILogger<SendGroupCommit> logger)
     {
+        _database = database;
         _scopes = scopes;
         _router = router;
         _clock = clock;
         _logger = logger;
         _options = options.Value;
-        _scope = _options.SendStatements;
         var writers = Math.Max(1, _options.SendWriters);
         _queues = [.. Enumerable.Range(0, writers).Select(_ => Channel.CreateBounded<PendingSend>(
             new BoundedChannelOptions(Math.Max(1, _options.SendQueueCapacity / writers)) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait }))];
@@ -182,16 +187,16 @@ internal sealed class SendGroupCommit : BackgroundService
         var db = outbox.DbContext;
         await using var transaction = await db.Database.BeginTransactionAsync();
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        var statementScope = await ScopeAsync(connection);
+        var citus = await _database.IsCitusAsync(connection);
         var writes = conversations.ConvertAll(c => new ConversationBatch(c.ConversationId, c.Written.ConvertAll(p => p.Command), c.MessageIds));
         await using var statements = new NpgsqlBatch(connection, (NpgsqlTransaction)transaction.GetDbTransaction());
-        SendStatement.Add(statements, writes, now, statementScope);
+        SendStatement.Add(statements, writes, now, citus);
 
         var outcomes = new List<(PendingSend Pending, SentMessage? Sent, ChatException? Refused)>(batch.Count);
         var events = new List<MessageStored>(batch.Count);
         await using (var reader = await statements.ExecuteReaderAsync())
         {
-            var written = await SendStatement.ReadAsync(reader, writes, statementScope, CancellationToken.None);
+            var written = await SendStatement.ReadAsync(reader, writes, citus, CancellationToken.None);
             for (var c = 0; c < conversations.Count; c++)
             {
                 var conversation = conversations[c];
@@ -241,21 +246,6 @@ internal sealed class SendGroupCommit : BackgroundService
                 pending.Done.TrySetException(refused!);
             }
         }
-    }
-
-    /// <summary>
-    /// One statement for the whole batch, unless the database runs Citus, whose shards each hold some conversations:
-    /// there every statement touches one conversation (docs/adr/0014). Asked once, by the first batch.
-    /// </summary>
-    private async Task<SendStatementScope> ScopeAsync(NpgsqlConnection connection)
-    {
-        if (_scope == SendStatementScope.Auto)
-        {
-            await using var citus = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')", connection);
-            _scope = (bool)(await citus.ExecuteScalarAsync())! ? SendStatementScope.PerConversation : SendStatementScope.OnePerBatch;
-        }
-
-        return _scope;
     }
 
     /// <summary>

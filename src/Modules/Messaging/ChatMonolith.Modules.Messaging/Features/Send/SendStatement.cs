@@ -13,11 +13,11 @@ internal sealed record ConversationBatch(Guid ConversationId, IReadOnlyList<Send
 /// lookup, the membership check, the seq, the insert, the sender's read position and, for the first send to each
 /// conversation, the member list; every send gets one row back, in order.
 /// <para>
-/// On plain PostgreSQL that is two statements for the whole batch (<see cref="SendStatementScope.OnePerBatch"/>): one
-/// lock statement and one set-based statement over arrays, whatever the number of sends and conversations. On Citus
-/// (<see cref="SendStatementScope.PerConversation"/>) every statement is filtered by one conversation_id, so each is
-/// routed to the one shard that holds the conversation: per conversation a lock, then one lean statement per send for a
-/// few sends (<see cref="MaxSendsAlone"/>) or one set-based statement for more (docs/adr/0014).
+/// On plain PostgreSQL that is two statements for the whole batch: one lock statement and one set-based statement over
+/// arrays, whatever the number of sends and conversations. On Citus (<see cref="Data.MessagingDatabase"/>) every
+/// statement is filtered by one conversation_id, so each is routed to the one shard that holds the conversation: per
+/// conversation a lock, then one lean statement per send for a few sends (<see cref="MaxSendsAlone"/>) or one
+/// set-based statement for more (docs/adr/0014).
 /// </para>
 /// </summary>
 internal static class SendStatement
@@ -155,9 +155,9 @@ internal static class SendStatement
     /// Adds the statements that write <paramref name="conversations"/> (sorted by id) to <paramref name="batch"/>; read
     /// their outcomes with <see cref="ReadAsync"/> and the same arguments.
     /// </summary>
-    public static void Add(NpgsqlBatch batch, IReadOnlyList<ConversationBatch> conversations, DateTimeOffset now, SendStatementScope scope)
+    public static void Add(NpgsqlBatch batch, IReadOnlyList<ConversationBatch> conversations, DateTimeOffset now, bool citus)
     {
-        if (scope == SendStatementScope.PerConversation)
+        if (citus)
         {
             foreach (var conversation in conversations)
             {
@@ -189,10 +189,10 @@ internal static class SendStatement
     /// The reader is then past every result set of the statements.
     /// </summary>
     public static async Task<List<List<SendOutcome>>> ReadAsync(
-        NpgsqlDataReader reader, IReadOnlyList<ConversationBatch> conversations, SendStatementScope scope, CancellationToken cancellationToken)
+        NpgsqlDataReader reader, IReadOnlyList<ConversationBatch> conversations, bool citus, CancellationToken cancellationToken)
     {
         var outcomes = new List<List<SendOutcome>>(conversations.Count);
-        if (scope == SendStatementScope.PerConversation)
+        if (citus)
         {
             foreach (var conversation in conversations)
             {
