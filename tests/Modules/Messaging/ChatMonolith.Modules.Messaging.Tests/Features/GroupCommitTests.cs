@@ -119,13 +119,3 @@ public sealed class GroupCommitInOneStatementTests(ChatHostFixture host) : Group
 
 /// <summary>A batch in statements of one conversation each: Citus's way.</summary>
 public sealed class GroupCommitPerConversationTests(CitusStatementsFixture host) : GroupCommitTests(host), IClassFixture<CitusStatementsFixture>;
-
-/// <summary>
-/// A host on plain PostgreSQL that writes its hot statements as on Citus (one shard each: sends per conversation, a
-/// stream's membership windows in two round trips), so those statements are tested here too.
-/// </summary>
-public sealed class CitusStatementsFixture : ChatHostFixture
-{
-    protected override IEnumerable<KeyValuePair<string, string?>> Settings() =>
-        [new("Messaging:Database", "Citus")];
-}

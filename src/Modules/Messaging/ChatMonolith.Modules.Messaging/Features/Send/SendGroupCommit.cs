@@ -188,7 +188,7 @@ internal sealed class SendGroupCommit : BackgroundService
         await using var transaction = await db.Database.BeginTransactionAsync();
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         var citus = await _database.IsCitusAsync(connection);
-        var writes = conversations.ConvertAll(c => new ConversationBatch(c.ConversationId, c.Written.ConvertAll(p => p.Command), c.MessageIds));
+        var writes = conversations.ConvertAll(c => new ConversationBatch(c.ConversationId, c.Written, c.MessageIds));
         await using var statements = new NpgsqlBatch(connection, (NpgsqlTransaction)transaction.GetDbTransaction());
         SendStatement.Add(statements, writes, now, citus);
 
@@ -272,7 +272,7 @@ internal sealed class SendGroupCommit : BackgroundService
     {
         public Guid ConversationId { get; } = conversationId;
 
-        public List<PendingSend> Written { get; } = [];
+        public List<SendMessage> Written { get; } = [];
 
         public List<Guid> MessageIds { get; } = [];
 
@@ -294,7 +294,7 @@ internal sealed class SendGroupCommit : BackgroundService
                 }
 
                 var index = conversation.Written.FindIndex(w =>
-                    w.Command.Caller.UserId == pending.Command.Caller.UserId && w.Command.ClientMsgId == pending.Command.ClientMsgId);
+                    w.Caller.UserId == pending.Command.Caller.UserId && w.ClientMsgId == pending.Command.ClientMsgId);
                 if (index >= 0)
                 {
                     conversation.Sends.Add((pending, index, Twin: true));
@@ -302,7 +302,7 @@ internal sealed class SendGroupCommit : BackgroundService
                 }
 
                 conversation.Sends.Add((pending, conversation.Written.Count, Twin: false));
-                conversation.Written.Add(pending);
+                conversation.Written.Add(pending.Command);
                 conversation.MessageIds.Add(Guid.CreateVersion7(now));
             }
 
