@@ -28,6 +28,9 @@ internal static class SendStatement
 
     // $1 conversations, $2 senders, $3 client_msg_ids, $4 message ids, $5 now, $6 texts, $7 whether the send is the first
     // of its conversation in the batch (it answers for the conversation); one row out per send, in order.
+    // The membership and existence checks are scalar subqueries, one primary-key probe per send: written as EXISTS, the
+    // planner, which guesses the row count of unnest(), turned them into hashed joins that read all of members and
+    // conversations at every batch (1.6 ms a batch of ~9 sends on the bench's 1,000 users; 0.6 ms as probes).
     private const string BatchSql = """
         WITH input AS (
             SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $6::text[], $7::bool[])
@@ -43,7 +46,7 @@ internal static class SendStatement
                    row_number() OVER (PARTITION BY i.conversation_id ORDER BY i.n) AS k
             FROM input i
             WHERE NOT EXISTS (SELECT 1 FROM earlier e WHERE e.n = i.n)
-              AND EXISTS (SELECT 1 FROM messaging.members mb WHERE mb.conversation_id = i.conversation_id AND mb.user_id = i.sender_id AND mb.removed_seq IS NULL)
+              AND (SELECT mb.removed_seq IS NULL FROM messaging.members mb WHERE mb.conversation_id = i.conversation_id AND mb.user_id = i.sender_id)
         ),
         added AS (
             SELECT conversation_id, count(*) AS sends FROM accepted GROUP BY conversation_id
@@ -65,7 +68,7 @@ internal static class SendStatement
             WHERE mb.conversation_id = r.conversation_id AND mb.user_id = r.sender_id
         )
         SELECT s.seq, e.seq, e.message_id, e.sent_at,
-               CASE WHEN i.first THEN EXISTS (SELECT 1 FROM messaging.conversations c WHERE c.conversation_id = i.conversation_id) END,
+               CASE WHEN i.first THEN (SELECT true FROM messaging.conversations c WHERE c.conversation_id = i.conversation_id) IS NOT NULL END,
                CASE WHEN i.first THEN ARRAY(SELECT user_id FROM messaging.members mb WHERE mb.conversation_id = i.conversation_id AND mb.removed_seq IS NULL) END
         FROM input i
         LEFT JOIN stored s ON s.message_id = i.message_id
