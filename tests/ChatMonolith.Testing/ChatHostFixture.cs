@@ -61,7 +61,11 @@ public class ChatHostFixture : IAsyncLifetime
             settings[key] = value;
         }
 
-        _app = ChatHost.Build([], Program.Modules(), builder => builder.Configuration.AddInMemoryCollection(settings));
+        _app = ChatHost.Build([], Program.Modules(), builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+            ConfigureServices(builder.Services);
+        });
         await _app.MigrateModulesAsync();
         await _app.StartAsync();
 
@@ -110,4 +114,9 @@ public class ChatHostFixture : IAsyncLifetime
 
     /// <summary>Extra configuration for a fixture of one test class.</summary>
     protected virtual IEnumerable<KeyValuePair<string, string?>> Settings() => [];
+
+    /// <summary>Extra services for a fixture of one test class (a probe that listens to a module's events, say).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
 }

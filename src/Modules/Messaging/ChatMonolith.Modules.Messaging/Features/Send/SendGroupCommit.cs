@@ -3,14 +3,13 @@ using ChatMonolith.BuildingBlocks.Errors;
 using ChatMonolith.Modules.Messaging.Contracts;
 using ChatMonolith.Modules.Messaging.Data;
 using ChatMonolith.Modules.Messaging.Realtime;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using Wolverine.EntityFrameworkCore;
+using Wolverine;
+using Wolverine.RDBMS;
+using Wolverine.Runtime;
 
 namespace ChatMonolith.Modules.Messaging.Features.Send;
 
@@ -30,15 +29,17 @@ internal sealed class SendGroupCommit : BackgroundService
         ChatException.Unavailable("TRY_AGAIN", "The server is shutting down; send it again.");
 
     private readonly Channel<PendingSend>[] _queues;
-    private readonly IServiceScopeFactory _scopes;
     private readonly DeliveryRouter _router;
     private readonly TimeProvider _clock;
     private readonly ILogger<SendGroupCommit> _logger;
     private readonly MessagingOptions _options;
     private readonly MessagingDatabase _database;
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly IWolverineRuntime _wolverine;
 
     public SendGroupCommit(
-        IServiceScopeFactory scopes,
+        NpgsqlDataSource dataSource,
+        IWolverineRuntime wolverine,
         DeliveryRouter router,
         MessagingDatabase database,
         TimeProvider clock,
@@ -46,7 +47,8 @@ internal sealed class SendGroupCommit : BackgroundService
         ILogger<SendGroupCommit> logger)
     {
         _database = database;
-        _scopes = scopes;
+        _dataSource = dataSource;
+        _wolverine = wolverine;
         _router = router;
         _clock = clock;
         _logger = logger;
@@ -182,14 +184,16 @@ internal sealed class SendGroupCommit : BackgroundService
         now = now.AddTicks(-(now.Ticks % 10)); // PostgreSQL keeps microseconds: a retry's ack carries the same time
         var conversations = ConversationSends.Of(batch, now);
 
-        await using var scope = _scopes.CreateAsyncScope();
-        var outbox = scope.ServiceProvider.GetRequiredService<IDbContextOutbox<MessagingDbContext>>();
-        var db = outbox.DbContext;
-        await using var transaction = await db.Database.BeginTransactionAsync();
-        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        // Plain Npgsql rather than a DbContext: nothing here needs EF Core, and building a context's services cost more
+        // host CPU than the batch's own statements (BENCHMARKS.md, step 8). The outbox is Wolverine's, enlisted in the
+        // same transaction: the MessageStored events commit with the messages.
+        var outbox = new MessageContext(_wolverine);
+        await using var connection = await _dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await outbox.EnlistInOutboxAsync(new DatabaseEnvelopeTransaction((IMessageDatabase)_wolverine.Storage, transaction));
         var citus = await _database.IsCitusAsync(connection);
         var writes = conversations.ConvertAll(c => new ConversationBatch(c.ConversationId, c.Written, c.MessageIds));
-        await using var statements = new NpgsqlBatch(connection, (NpgsqlTransaction)transaction.GetDbTransaction());
+        await using var statements = new NpgsqlBatch(connection, transaction);
         SendStatement.Add(statements, writes, now, citus);
 
         var outcomes = new List<(PendingSend Pending, SentMessage? Sent, ChatException? Refused)>(batch.Count);
@@ -225,7 +229,6 @@ internal sealed class SendGroupCommit : BackgroundService
             await outbox.PublishAsync(stored);
         }
 
-        await db.SaveChangesAsync(); // the outbox's envelope rows, if anything subscribes to MessageStored
         await transaction.CommitAsync();
         await FlushOutboxAsync(outbox);
 
@@ -252,7 +255,7 @@ internal sealed class SendGroupCommit : BackgroundService
     /// Committed already: a failure here must not make the batch look failed (its sends would be answered as retries
     /// and not delivered live). Envelopes that were not sent are durable and Wolverine's durability agent sends them.
     /// </summary>
-    private async Task FlushOutboxAsync(IDbContextOutbox<MessagingDbContext> outbox)
+    private async Task FlushOutboxAsync(MessageContext outbox)
     {
         try
         {

@@ -1,0 +1,75 @@
+using System.Threading.Channels;
+using ChatMonolith.Modules.Messaging.Contracts;
+using ChatMonolith.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Wolverine;
+
+namespace ChatMonolith.Modules.Messaging.Tests.Features;
+
+/// <summary>
+/// MessageStored is what other modules (push notifications) hear of a stored message. It goes through Wolverine's
+/// outbox in the send's own transaction, so a module that listens gets it once the message is committed.
+/// </summary>
+public sealed class MessageStoredTests(MessageStoredTests.ListeningHost host) : IClassFixture<MessageStoredTests.ListeningHost>
+{
+    [Fact]
+    public async Task Given_a_module_listens_When_messages_are_sent_Then_it_hears_of_each_once_committed_with_its_recipients()
+    {
+        var alice = await host.Channel.RegisterAndLoginAsync();
+        var bob = await host.Channel.RegisterAndLoginAsync();
+        var carol = await host.Channel.RegisterAndLoginAsync();
+        var group = await host.Channel.CreateGroupAsync(alice, "outbox", [bob, carol]);
+
+        var first = await host.Channel.SendAsync(alice, group.ConversationId, "hello group");
+        var second = await host.Channel.SendAsync(bob, group.ConversationId, "hi alice");
+
+        var heard = new List<MessageStored>();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (heard.Count < 2)
+        {
+            var (stored, committed) = await host.Heard.Reader.ReadAsync(timeout.Token);
+            if (stored.ConversationId == Guid.Parse(group.ConversationId))
+            {
+                // The listener ran only after the send's transaction had committed: it could read the message.
+                Assert.True(committed, $"message {stored.Seq} was heard of before it was committed");
+                heard.Add(stored);
+            }
+        }
+
+        heard.Sort((a, b) => a.Seq.CompareTo(b.Seq));
+        Assert.Equal([first.Seq, second.Seq], heard.Select(h => h.Seq));
+        Assert.Equal([first.MessageId, second.MessageId], heard.Select(h => h.MessageId.ToString()));
+        Assert.Equal(("hello group", Guid.Parse(alice.UserId)), (heard[0].Preview, heard[0].SenderId));
+        Assert.Equal([bob.UserId, carol.UserId], heard[0].RecipientIds.Select(id => id.ToString()).Order());
+        Assert.Equal([alice.UserId, carol.UserId], heard[1].RecipientIds.Select(id => id.ToString()).Order());
+    }
+
+    /// <summary>A host with one more module listening to MessageStored, as the Notifications module will.</summary>
+    public sealed class ListeningHost : ChatHostFixture
+    {
+        public Channel<(MessageStored Stored, bool Committed)> Heard { get; } =
+            System.Threading.Channels.Channel.CreateUnbounded<(MessageStored, bool)>();
+
+        // The listener's handler is not among the pre-generated ones: it is compiled when the host starts.
+        protected override IEnumerable<KeyValuePair<string, string?>> Settings() =>
+            [new("Wolverine:CodeGeneration", "Auto")];
+
+        protected override void ConfigureServices(IServiceCollection services)
+        {
+            services.AddSingleton(Heard);
+            services.ConfigureWolverine(wolverine => wolverine.Discovery.IncludeType<MessageStoredListener>());
+        }
+    }
+
+    public sealed class MessageStoredListener
+    {
+        public static async Task Handle(MessageStored stored, Channel<(MessageStored, bool)> heard, NpgsqlDataSource database)
+        {
+            await using var query = database.CreateCommand("SELECT EXISTS (SELECT 1 FROM messaging.messages WHERE message_id = $1)");
+            query.Parameters.Add(new NpgsqlParameter { Value = stored.MessageId });
+            var committed = (bool)(await query.ExecuteScalarAsync())!;
+            await heard.Writer.WriteAsync((stored, committed));
+        }
+    }
+}
