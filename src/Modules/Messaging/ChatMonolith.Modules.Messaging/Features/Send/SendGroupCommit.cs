@@ -184,9 +184,9 @@ internal sealed class SendGroupCommit : BackgroundService
         now = now.AddTicks(-(now.Ticks % 10)); // PostgreSQL keeps microseconds: a retry's ack carries the same time
         var conversations = ConversationSends.Of(batch, now);
 
-        // Plain Npgsql rather than a DbContext: nothing here needs EF Core, and building a context's services cost more
-        // host CPU than the batch's own statements (BENCHMARKS.md, step 8). The outbox is Wolverine's, enlisted in the
-        // same transaction: the MessageStored events commit with the messages.
+        // Plain Npgsql rather than a DbContext: nothing here needs EF Core, and a scope and context per batch were
+        // 13-15 % of the host's CPU samples at 2,500 msg/s (BENCHMARKS.md, step 8). The outbox is Wolverine's, enlisted
+        // in the same transaction: the MessageStored events commit with the messages.
         var outbox = new MessageContext(_wolverine);
         await using var connection = await _dataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
