@@ -8,8 +8,9 @@ using Wolverine;
 namespace ChatMonolith.Modules.Messaging.Tests.Features;
 
 /// <summary>
-/// MessageStored is what other modules (push notifications) hear of a stored message. It goes through Wolverine's
-/// outbox in the send's own transaction, so a module that listens gets it once the message is committed.
+/// MessageStored is what other modules (push notifications) hear of a stored message. What this shows: a module that
+/// listens hears of each message, with its recipients, only after the message is committed. That the envelope is
+/// written in the send's own transaction (docs/adr/0014) is not visible here: Wolverine sends after the commit either way.
 /// </summary>
 public sealed class MessageStoredTests(MessageStoredTests.ListeningHost host) : IClassFixture<MessageStoredTests.ListeningHost>
 {
