@@ -18,7 +18,13 @@ internal sealed record DirectResult(
     long? HostRssBytes,
     long? HostPeakRssBytes,
     long AcksSent,
-    long ReceiptEvents)
+    long ReceiptEvents,
+    CpuSplit Cpu)
 {
+    /// <summary>Microseconds of CPU per delivered message: the host's, and the whole machine's.</summary>
+    public double? HostCpuMicrosPerMessage => HostCpuPercent / 100 * 1e6 / Math.Max(1, DeliveredPerSecond);
+
+    public double MachineCpuMicrosPerMessage => Cpu.Machine / 100 * 1e6 / Math.Max(1, DeliveredPerSecond);
+
     public bool Correct => Lost == 0 && Duplicates == 0 && OutOfOrder == 0 && Rejected == 0;
 }

@@ -39,6 +39,9 @@ internal sealed class DirectScenario(BenchOptions options, List<BenchDevice> dev
         result.HostCpuPercent is { } cpu
             ? string.Create(CultureInfo.InvariantCulture, $"host CPU {cpu:F0} % of one core, RSS {result.HostRssBytes / 1048576} MiB (peak {result.HostPeakRssBytes / 1048576} MiB)")
             : "host CPU and RSS: not measured (give --host-pid or --start-host)",
+        result.Cpu.ToString(),
+        string.Create(CultureInfo.InvariantCulture, $"CPU per delivered message: machine {result.MachineCpuMicrosPerMessage:F0} µs")
+            + (result.HostCpuMicrosPerMessage is { } host ? string.Create(CultureInfo.InvariantCulture, $", host {host:F0} µs") : ""),
     ], result, result.Correct);
 
     public async Task<DirectResult> RunAsync()
@@ -60,6 +63,7 @@ internal sealed class DirectScenario(BenchOptions options, List<BenchDevice> dev
         await Task.Delay(options.Warmup);
         Console.Error.WriteLine($"measuring for {options.Duration.TotalSeconds:F0} s...");
         var cpuBefore = host?.Sample();
+        var machineBefore = MachineCpu.Sample();
         var measured = Stopwatch.StartNew();
         var (ackedBefore, deliveredBefore) = (Interlocked.Read(ref _acked), Interlocked.Read(ref _delivered));
         _recording = true;
@@ -68,6 +72,7 @@ internal sealed class DirectScenario(BenchOptions options, List<BenchDevice> dev
         var elapsed = measured.Elapsed;
         var (ackedAfter, deliveredAfter) = (Interlocked.Read(ref _acked), Interlocked.Read(ref _delivered));
         var cpuAfter = host?.Sample();
+        var machineAfter = MachineCpu.Sample();
         await sending.CancelAsync();
         await Task.WhenAll(senders);
 
@@ -85,6 +90,7 @@ internal sealed class DirectScenario(BenchOptions options, List<BenchDevice> dev
             stream.Call.Dispose();
         }
 
+        double? hostCpu = cpuBefore is { } b && cpuAfter is { } a ? (a.Cpu - b.Cpu).TotalSeconds / elapsed.TotalSeconds * 100 : null;
         return new DirectResult(
             options.Users, options.Rate, elapsed.TotalSeconds,
             (deliveredAfter - deliveredBefore) / elapsed.TotalSeconds,
@@ -92,9 +98,9 @@ internal sealed class DirectScenario(BenchOptions options, List<BenchDevice> dev
             _ackLatency.Summary(), _deliveryLatency.Summary(),
             Interlocked.Read(ref _sent), Interlocked.Read(ref _acked), Interlocked.Read(ref _rejected),
             Math.Max(0, Interlocked.Read(ref _acked) - Interlocked.Read(ref _delivered)), _duplicates, _outOfOrder,
-            cpuBefore is { } b && cpuAfter is { } a ? (a.Cpu - b.Cpu).TotalSeconds / elapsed.TotalSeconds * 100 : null,
-            cpuAfter?.RssBytes, host?.PeakRssBytes,
-            Interlocked.Read(ref _acksSent), Interlocked.Read(ref _receiptEvents));
+            hostCpu, cpuAfter?.RssBytes, host?.PeakRssBytes,
+            Interlocked.Read(ref _acksSent), Interlocked.Read(ref _receiptEvents),
+            CpuSplit.Between(machineBefore, machineAfter, hostCpu, elapsed));
     }
 
     private async Task SendAsync(BenchDevice device, IClientStreamWriter<ClientEvent> requests, int index, CancellationToken cancellationToken)

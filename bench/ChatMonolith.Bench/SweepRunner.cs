@@ -22,7 +22,7 @@ internal static class SweepRunner
             steps.Add(result);
             var kept = result.Correct && result.EndToEnd.P99Ms < BudgetMs && result.DeliveredPerSecond >= rate * 0.95;
             var line = string.Create(CultureInfo.InvariantCulture,
-                $"offered {rate,6} msg/s: delivered {result.DeliveredPerSecond,7:F0}/s, e2e p50 {result.EndToEnd.P50Ms,8:F1} ms p99 {result.EndToEnd.P99Ms,8:F1} ms, lost {result.Lost}, host CPU {result.HostCpuPercent ?? 0:F0} % -> {(kept ? "sustained" : "not sustained")}");
+                $"offered {rate,6} msg/s: delivered {result.DeliveredPerSecond,7:F0}/s, e2e p50 {result.EndToEnd.P50Ms,8:F1} ms p99 {result.EndToEnd.P99Ms,8:F1} ms, lost {result.Lost}, host CPU {result.HostCpuPercent ?? 0:F0} %, machine {result.Cpu.Machine:F0} % -> {(kept ? "sustained" : "not sustained")}");
             lines.Add(line);
             Console.Error.WriteLine(line);
             if (!kept)
