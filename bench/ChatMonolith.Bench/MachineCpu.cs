@@ -10,8 +10,6 @@ namespace ChatMonolith.Bench;
 /// </summary>
 internal static class MachineCpu
 {
-    private const double TicksPerSecond = 100; // USER_HZ on Linux
-
     /// <summary>Busy CPU time of all cores (user, nice, system, irq, softirq; not idle, iowait or steal) and of this process.</summary>
     public static (TimeSpan Busy, TimeSpan Self) Sample()
     {
@@ -20,7 +18,7 @@ internal static class MachineCpu
         long Field(int i) => long.Parse(fields[i], CultureInfo.InvariantCulture);
         var busy = Field(1) + Field(2) + Field(3) + Field(6) + Field(7);
         using var self = Process.GetCurrentProcess();
-        return (TimeSpan.FromSeconds(busy / TicksPerSecond), self.TotalProcessorTime);
+        return (TimeSpan.FromSeconds(busy / ProcessSampler.TicksPerSecond), self.TotalProcessorTime);
     }
 }
 

@@ -5,7 +5,8 @@ namespace ChatMonolith.Bench;
 /// <summary>CPU time and resident memory of the host process, read from /proc.</summary>
 internal sealed class ProcessSampler(int pid)
 {
-    private static readonly double TicksPerSecond = 100; // USER_HZ on Linux
+    /// <summary>USER_HZ on Linux: the unit of CPU times in /proc.</summary>
+    public const double TicksPerSecond = 100;
 
     public long PeakRssBytes { get; private set; }
 
