@@ -64,9 +64,9 @@ internal sealed class FloorChatStreamService(FloorState state) : ChatStreamServi
                 }
             }
         }
-        catch (OperationCanceledException)
+        catch (Exception e) when (e is OperationCanceledException or IOException)
         {
-            // The client went away.
+            // The client went away or reset the stream.
         }
         finally
         {
