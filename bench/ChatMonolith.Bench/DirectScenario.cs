@@ -100,7 +100,7 @@ internal sealed class DirectScenario(BenchOptions options, List<BenchDevice> dev
             Math.Max(0, Interlocked.Read(ref _acked) - Interlocked.Read(ref _delivered)), _duplicates, _outOfOrder,
             hostCpu, cpuAfter?.RssBytes, host?.PeakRssBytes,
             Interlocked.Read(ref _acksSent), Interlocked.Read(ref _receiptEvents),
-            CpuSplit.Between(machineBefore, machineAfter, hostCpu, elapsed));
+            CpuSplit.Between(machineBefore, machineAfter, hostCpu));
     }
 
     private async Task SendAsync(BenchDevice device, IClientStreamWriter<ClientEvent> requests, int index, CancellationToken cancellationToken)

@@ -4,8 +4,8 @@ using System.Globalization;
 namespace ChatMonolith.Bench;
 
 /// <summary>
-/// Who uses the machine's cores during a measurement: the whole machine (from /proc/stat's idle time), this load generator, and
-/// the host. On one machine shared by host, PostgreSQL, Redis and the load generator, the machine's total shows when
+/// Who uses the machine's cores during a measurement: the whole machine (from /proc/stat's idle time), this load
+/// generator, and the host. On one machine shared by host, PostgreSQL, Redis and the load generator, the machine's total shows when
 /// the cores are full, and the rest (machine − host − load generator) is PostgreSQL, Redis and the kernel's own work.
 /// </summary>
 internal static class MachineCpu
@@ -13,8 +13,8 @@ internal static class MachineCpu
     /// <summary>
     /// Idle time of all cores (idle and iowait in /proc/stat), with when it was read, and this process's CPU. The
     /// machine's busy time is the cores' wall time less their idle time: this VM's user and system ticks go missing
-    /// under many short wake-ups (a third of them in a 4 s sample of 5,000 msg/s, when the processes' own CPU times
-    /// and the idle time agreed), while its idle time is measured, not sampled by the tick.
+    /// under many short wake-ups (more than half of them in a 4 s sample at 5,000 msg/s, where the processes' own
+    /// CPU times and the idle time agreed), while its idle time is measured, not sampled by the tick.
     /// </summary>
     public static MachineSample Sample()
     {
@@ -32,13 +32,13 @@ internal readonly record struct MachineSample(long Timestamp, TimeSpan Idle, Tim
 /// <summary>CPU over a measurement, in % of one core; <see cref="Host"/> is null when the host is not watched.</summary>
 internal sealed record CpuSplit(int Cores, double Machine, double LoadGenerator, double? Host)
 {
-    public static CpuSplit Between(MachineSample before, MachineSample after, double? host, TimeSpan elapsed)
+    public static CpuSplit Between(MachineSample before, MachineSample after, double? host)
     {
         var wall = Stopwatch.GetElapsedTime(before.Timestamp, after.Timestamp);
         var busy = (wall * Environment.ProcessorCount) - (after.Idle - before.Idle);
         return new(Environment.ProcessorCount,
             Math.Max(0, busy / wall * 100),
-            (after.Self - before.Self) / elapsed * 100,
+            (after.Self - before.Self) / wall * 100,
             host);
     }
 
