@@ -5,17 +5,16 @@ using Grpc.Core;
 namespace ChatMonolith.Bench.TransportFloor;
 
 /// <summary>
-/// One open stream, written as the host writes its streams (DeviceSession and ServerEventWriter): a bounded queue that
-/// many producers fill and one writer drains, and a write with more queued behind it is only buffered.
+/// One open stream, written as the host writes its streams (DeviceSession and ServerEventWriter): a queue that many
+/// producers fill and one writer drains, and a write with more queued behind it is only buffered. Unlike the host's,
+/// the queue has no bound: nothing is dropped (the bench does not count a dropped ack as lost), and a stream that
+/// falls behind shows as latency.
 /// </summary>
 internal sealed class FloorSession(string userId)
 {
     private static readonly WriteOptions Buffered = new(WriteFlags.BufferHint);
 
-    // A stream that falls this far behind loses what does not fit, and the bench counts it as lost: the floor is
-    // measured only where it keeps up.
-    private readonly Channel<ServerEvent> _queue = Channel.CreateBounded<ServerEvent>(
-        new BoundedChannelOptions(1024) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly Channel<ServerEvent> _queue = Channel.CreateUnbounded<ServerEvent>(new UnboundedChannelOptions { SingleReader = true });
 
     public string UserId { get; } = userId;
 

@@ -5,8 +5,9 @@ namespace ChatMonolith.Bench;
 
 /// <summary>
 /// Who uses the machine's cores during a measurement: the whole machine (from /proc/stat's idle time), this load
-/// generator, and the host. On one machine shared by host, PostgreSQL, Redis and the load generator, the machine's total shows when
-/// the cores are full, and the rest (machine − host − load generator) is PostgreSQL, Redis and the kernel's own work.
+/// generator, and the host. On one machine shared by host, PostgreSQL, Redis and the load generator, the machine's
+/// total shows when the cores are full, and the rest (machine − host − load generator) is PostgreSQL, Redis and the
+/// kernel's own work.
 /// </summary>
 internal static class MachineCpu
 {
