@@ -41,6 +41,20 @@ internal sealed class BenchStream : IDisposable
         }
     }
 
+    /// <summary>Closes the request side of the stream: a goodbye, after which the server ends the stream.</summary>
+    public async Task GoodbyeAsync()
+    {
+        await _writeLock.WaitAsync();
+        try
+        {
+            await _call.RequestStream.CompleteAsync();
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
     /// <summary>Tears the call down without a goodbye, as a dropped connection would.</summary>
     public void Dispose()
     {

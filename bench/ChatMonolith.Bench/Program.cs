@@ -30,6 +30,7 @@ var report = options.Scenario switch
     "direct" => DirectScenario.Report(await new DirectScenario(options, await BenchDevice.SetUpAsync(options, ChannelFor), sampler).RunAsync(), options),
     "idle" => await new IdleScenario(options, await BenchDevice.RegisterAsync(options.Target, options.Users, ChannelFor), sampler).RunAsync(),
     "connect" => await new ConnectScenario(options, await BenchDevice.RegisterAsync(options.Target, options.Users, ChannelFor), sampler).RunAsync(),
+    "ticks" => await new TicksScenario(options, await BenchDevice.SetUpAsync(options, ChannelFor), sampler).RunAsync(),
     "catchup" => await new CatchUpScenario(options, await BenchDevice.SetUpAsync(options with { Users = 2 }, ChannelFor), sampler).RunAsync(),
     _ => await new GroupScenario(options, await SetUpGroupsAsync(), sampler).RunAsync(),
 };

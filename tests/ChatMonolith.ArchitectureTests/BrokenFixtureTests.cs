@@ -34,6 +34,21 @@ public sealed class BrokenFixtureTests
     }
 
     [Fact]
+    public void The_proto_rule_catches_Billing_compiling_Shippings_protos_and_not_its_own()
+    {
+        var violations = ModuleRules.NoModuleCompilesAnotherModulesProtos(FixtureArchitecture.Modules);
+        Assert.Equal(["Billing compiles the protos of Shipping (types of Shipping's wire format in its own assembly); reference Shipping's Contracts instead"], violations);
+    }
+
+    [Fact]
+    public void The_contracts_content_rule_catches_a_handler_with_a_DbContext_in_Contracts()
+    {
+        var violations = ModuleRules.ContractsHoldOnlyContracts(FixtureArchitecture.Modules).Violations(FixtureArchitecture.Architecture);
+        Assert.Contains(violations, v => v.Contains("ParcelShippedHandler", StringComparison.Ordinal));
+        Assert.DoesNotContain(violations, v => v.Contains("ParcelShipped ", StringComparison.Ordinal) || v.Contains("Billing.Contracts", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void The_cycle_rule_catches_Billing_and_Shipping_depending_on_each_other()
     {
         var violations = ModuleRules.CyclesBetweenModules(FixtureArchitecture.Modules, FixtureArchitecture.Architecture);

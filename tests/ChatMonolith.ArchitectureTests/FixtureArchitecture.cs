@@ -22,6 +22,7 @@ internal static class FixtureArchitecture
             name,
             Types().That().ResideInNamespace(implementation),
             Types().That().ResideInNamespace(contracts),
-            typeof(FixtureArchitecture).Assembly.GetTypes().Where(t => t.Namespace == implementation).ToList());
+            typeof(FixtureArchitecture).Assembly.GetTypes().Where(t => t.Namespace == implementation).ToList(),
+            typeof(FixtureArchitecture).Assembly.GetTypes().Where(t => t.Namespace?.StartsWith(implementation + ".Protos.", StringComparison.Ordinal) == true).ToList());
     }
 }

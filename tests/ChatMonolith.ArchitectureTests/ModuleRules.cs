@@ -29,6 +29,38 @@ public static class ModuleRules
                 .WithoutRequiringPositiveResults();
         });
 
+    /// <summary>
+    /// A module compiles only its own protos (namespace <c>…Protos.&lt;its area&gt;.V1</c>): another module's wire types
+    /// it needs come compiled with that module's Contracts, so the owner alone decides them.
+    /// </summary>
+    public static IReadOnlyList<string> NoModuleCompilesAnotherModulesProtos(IReadOnlyList<ModuleDefinition> modules) =>
+        [.. modules.SelectMany(module => module.CompiledProtoTypes
+            .Where(type => ProtoArea(type) != module.Area)
+            .Select(type => ProtoArea(type))
+            .Distinct()
+            .Select(area => $"{module.Name} compiles the protos of {area} (types of {area}'s wire format in its own assembly); reference {area}'s Contracts instead"))];
+
+    /// <summary>
+    /// Contracts hold only contracts: records, enums and wire types. No handler, DbContext, hosted service or gRPC service,
+    /// and nothing that reaches a database, the bus or the web stack.
+    /// </summary>
+    public static IEnumerable<IArchRule> ContractsHoldOnlyContracts(IReadOnlyList<ModuleDefinition> modules) =>
+        modules.Select(module => Types().That().Are(module.Contracts)
+            .Should().NotDependOnAny(Types().That().ResideInNamespaceMatching(ImplementationNamespaces))
+            .AndShould().NotHaveNameEndingWith("Handler")
+            .AndShould().NotHaveNameEndingWith("Service")
+            .Because($"{module.Name}.Contracts is what other modules compile against: its words, not its behaviour")
+            .WithoutRequiringPositiveResults());
+
+    private const string ImplementationNamespaces =
+        @"^(Microsoft\.EntityFrameworkCore|Npgsql|StackExchange\.Redis|Wolverine|Microsoft\.AspNetCore|Microsoft\.Extensions\.Hosting|Grpc\.Core)(\..*)?$";
+
+    private static string ProtoArea(Type type)
+    {
+        var afterProtos = type.Namespace![(type.Namespace!.IndexOf(".Protos.", StringComparison.Ordinal) + ".Protos.".Length)..];
+        return afterProtos.Split('.')[0];
+    }
+
     public static IEnumerable<IArchRule> ModuleTypesAreNonPublicByDefault(IReadOnlyList<ModuleDefinition> modules) =>
         modules.Select(module => Types().That().Are(module.Implementation)
             .And().AreNot(PublicSurface.ExemptFromVisibilityRule(module.ImplementationTypes))
@@ -45,16 +77,21 @@ public static class ModuleRules
                 .Because("gRPC services are transport shims: data access belongs to the slice"));
 
     /// <summary>
-    /// The module graph (an edge wherever any type of one module, implementation or contracts, uses a type of another)
-    /// has no cycle. Slicing by assembly rather than by namespace pattern keeps a module's own folders out of it.
+    /// The graph of what a module builds on has no cycle: an edge wherever one module's implementation uses another's
+    /// implementation, or its Contracts use another's Contracts or implementation. A module's implementation using
+    /// another's Contracts is how modules talk (events one way, stream words the other: docs/adr/0016), not an edge.
     /// </summary>
     public static IReadOnlyList<string> CyclesBetweenModules(IReadOnlyList<ModuleDefinition> modules, Architecture architecture)
     {
         var edges = modules.ToDictionary(m => m.Name, m => modules
             .Where(other => other != m)
-            .Where(other => !Types().That().Are(m.Implementation).Or().Are(m.Contracts)
-                .Should().NotDependOnAny(Types().That().Are(other.Implementation).Or().Are(other.Contracts))
-                .HasNoViolations(architecture))
+            .Where(other => !Types().That().Are(m.Implementation)
+                    .Should().NotDependOnAny(Types().That().Are(other.Implementation))
+                    .HasNoViolations(architecture)
+                || !Types().That().Are(m.Contracts)
+                    .Should().NotDependOnAny(Types().That().Are(other.Implementation).Or().Are(other.Contracts))
+                    .WithoutRequiringPositiveResults()
+                    .HasNoViolations(architecture))
             .Select(other => other.Name)
             .ToList());
 

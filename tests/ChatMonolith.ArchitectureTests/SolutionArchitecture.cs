@@ -14,9 +14,7 @@ internal static class SolutionArchitecture
     // JasperFx's source generator adds a registry type of this namespace to every assembly that references it.
     private const string GeneratedNamespace = "JasperFx.Generated";
 
-    // Wire types generated from proto/ into each assembly that speaks them (internal copies, docs/adr/0011). The same
-    // .proto yields the same type names in two modules; sharing a wire format is not a code dependency.
-    private const string ProtoNamespaces = @"^ChatMonolith\.Protos\..*";
+    private const string ProtoNamespacePrefix = "ChatMonolith.Protos.";
 
     private static readonly Assembly HostAssembly = typeof(Program).Assembly;
     private static readonly Assembly BuildingBlocksAssembly = typeof(IModule).Assembly;
@@ -34,10 +32,11 @@ internal static class SolutionArchitecture
     public static IReadOnlyList<ModuleDefinition> Modules { get; } = ModuleAssemblies
         .Select(m => new ModuleDefinition(
             m.Name,
-            Types().That().ResideInAssembly(m.Implementation).And().DoNotResideInNamespace(GeneratedNamespace)
-                .And().DoNotResideInNamespaceMatching(ProtoNamespaces),
+            Types().That().ResideInAssembly(m.Implementation).And().DoNotResideInNamespace(GeneratedNamespace),
             Types().That().ResideInAssembly(m.Contracts).And().DoNotResideInNamespace(GeneratedNamespace),
-            m.Implementation.GetTypes().Where(t => t.Namespace != GeneratedNamespace).ToList()))
+            m.Implementation.GetTypes().Where(t => t.Namespace != GeneratedNamespace).ToList(),
+            m.Implementation.GetTypes().Concat(m.Contracts.GetTypes())
+                .Where(t => t.Namespace?.StartsWith(ProtoNamespacePrefix, StringComparison.Ordinal) == true).ToList()))
         .ToList();
 
     public static IObjectProvider<IType> Host { get; } = Types().That().ResideInAssembly(HostAssembly);

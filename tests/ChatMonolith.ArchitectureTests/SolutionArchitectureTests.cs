@@ -18,6 +18,14 @@ public sealed class SolutionArchitectureTests
         AssertKept(ModuleRules.ContractsDependOnlyOnBuildingBlocks(SolutionArchitecture.Modules, SolutionArchitecture.Host).Violations(SolutionArchitecture.Architecture));
 
     [Fact]
+    public void No_module_compiles_another_modules_protos() =>
+        AssertKept(ModuleRules.NoModuleCompilesAnotherModulesProtos(SolutionArchitecture.Modules));
+
+    [Fact]
+    public void Contracts_hold_only_contracts() =>
+        AssertKept(ModuleRules.ContractsHoldOnlyContracts(SolutionArchitecture.Modules).Violations(SolutionArchitecture.Architecture));
+
+    [Fact]
     public void Module_types_are_non_public_unless_handlers_messages_services_or_registration() =>
         AssertKept(ModuleRules.ModuleTypesAreNonPublicByDefault(SolutionArchitecture.Modules).Violations(SolutionArchitecture.Architecture));
 

@@ -54,4 +54,26 @@ namespace ChatMonolith.ArchitectureTests.Fixtures.Modules.Shipping
 namespace ChatMonolith.ArchitectureTests.Fixtures.Modules.Shipping.Contracts
 {
     public sealed record ParcelShipped(Guid ParcelId);
+
+    /// <summary>Behaviour in Contracts: a handler that reaches the database.</summary>
+    internal sealed class ParcelShippedHandler(DbContext db)
+    {
+        public int Handle(ParcelShipped shipped) => db.ChangeTracker.Entries().Count() + shipped.ParcelId.GetHashCode();
+    }
+}
+
+namespace ChatMonolith.ArchitectureTests.Fixtures.Modules.Billing.Protos.Billing.V1
+{
+    /// <summary>Billing's own wire type, compiled into Billing: allowed.</summary>
+    internal sealed class InvoiceUpdate
+    {
+    }
+}
+
+namespace ChatMonolith.ArchitectureTests.Fixtures.Modules.Billing.Protos.Shipping.V1
+{
+    /// <summary>Shipping's wire type compiled into Billing (as Messaging once compiled Receipts' and Presence's protos).</summary>
+    internal sealed class ParcelUpdate
+    {
+    }
 }

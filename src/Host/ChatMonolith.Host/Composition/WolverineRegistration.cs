@@ -29,6 +29,9 @@ internal static class WolverineRegistration
             wolverine.UseEntityFrameworkCoreTransactions();
             wolverine.Policies.AutoApplyTransactions();
             wolverine.Policies.UseDurableLocalQueues();
+            // An integration event that several modules handle (MemberAdded: Presence and Receipts) reaches each
+            // module's handler on its own queue, with its own transaction and retries.
+            wolverine.MultipleHandlerBehavior = MultipleHandlerBehavior.Separated;
 
             // Pre-generated handler code (Internal/Generated, written by `codegen write`) is loaded as is;
             // anything missing is compiled at run time in Auto mode (docs/adr/0002).

@@ -5,7 +5,7 @@ using ChatMonolith.Modules.Messaging.Features;
 using ChatMonolith.Modules.Messaging.Features.Conversations;
 using ChatMonolith.Modules.Messaging.Features.Send;
 using ChatMonolith.Modules.Messaging.Grpc;
-using ChatMonolith.Modules.Messaging.Realtime;
+using ChatMonolith.Modules.Messaging.Delivery;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;

@@ -1,7 +1,7 @@
 using ChatMonolith.Modules.Messaging.Data;
 using ChatMonolith.Modules.Messaging.Features.Conversations;
 using ChatMonolith.Modules.Messaging.Grpc;
-using ChatMonolith.Modules.Messaging.Realtime;
+using ChatMonolith.Modules.Messaging.Delivery;
 using ChatMonolith.Protos.Messaging.V1;
 using Wolverine;
 

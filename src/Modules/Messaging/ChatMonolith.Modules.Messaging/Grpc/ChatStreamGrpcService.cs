@@ -1,6 +1,6 @@
 using ChatMonolith.BuildingBlocks.Errors;
 using ChatMonolith.BuildingBlocks.Security;
-using ChatMonolith.Modules.Messaging.Realtime;
+using ChatMonolith.Modules.Messaging.Delivery;
 using ChatMonolith.Protos.Messaging.V1;
 using Grpc.Core;
 using Wolverine;
@@ -41,7 +41,7 @@ internal sealed class ChatStreamGrpcService(StreamRequests requests, DeviceStrea
     public override async Task<MarkReadResponse> MarkRead(MarkReadRequest request, ServerCallContext context)
     {
         var position = await requests.MarkReadAsync(context.GetCaller(), request, context.CancellationToken);
-        await bus.InvokeAsync(position.Fact, context.CancellationToken);
+        await bus.InvokeAsync(position.Receipt, context.CancellationToken);
         return new MarkReadResponse { ReadSeq = position.ReadSeq, UnreadCount = position.UnreadCount };
     }
 

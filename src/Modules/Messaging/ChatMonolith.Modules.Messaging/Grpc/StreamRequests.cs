@@ -1,10 +1,11 @@
 using ChatMonolith.BuildingBlocks.Errors;
 using ChatMonolith.BuildingBlocks.Security;
-using ChatMonolith.Modules.Messaging.Contracts.Stream;
+using ChatMonolith.Modules.Presence.Contracts;
+using ChatMonolith.Modules.Receipts.Contracts;
 using ChatMonolith.Modules.Messaging.Features;
-using ChatMonolith.Modules.Messaging.Features.Delivery;
+using ChatMonolith.Modules.Messaging.Features.Reading;
 using ChatMonolith.Modules.Messaging.Features.Send;
-using ChatMonolith.Modules.Messaging.Realtime;
+using ChatMonolith.Modules.Messaging.Delivery;
 using ChatMonolith.Protos.Messaging.V1;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
@@ -139,10 +140,10 @@ internal sealed class StreamRequests(IMessageBus bus, SendGroupCommit sends, IOp
         return new SendMessage(caller, conversationId, clientMsgId, request.Text);
     }
 
-    public Task<DeliveryAcked> AckAsync(Caller caller, AckDeliveredRequest request, CancellationToken cancellationToken)
+    public Task<RecordDelivery> AckAsync(Caller caller, AckDeliveredRequest request, CancellationToken cancellationToken)
     {
         var conversationId = Validator.Parse(v => v.Uuid(request.ConversationId, "conversation_id"));
-        return bus.InvokeAsync<DeliveryAcked>(new AckDelivered(caller, conversationId, request.Seq), cancellationToken);
+        return bus.InvokeAsync<RecordDelivery>(new AckDelivered(caller, conversationId, request.Seq), cancellationToken);
     }
 
     public Task<ReadPosition> MarkReadAsync(Caller caller, MarkReadRequest request, CancellationToken cancellationToken)
@@ -155,11 +156,11 @@ internal sealed class StreamRequests(IMessageBus bus, SendGroupCommit sends, IOp
     /// An ack of what this very stream wrote needs no database: the device has it, so the user may read it. Anything
     /// else (a seq from an earlier stream, a bad one) is checked by the slice.
     /// </summary>
-    private async Task<DeliveryAcked> AckOnStreamAsync(DeviceSession session, AckDeliveredRequest request, CancellationToken cancellationToken)
+    private async Task<RecordDelivery> AckOnStreamAsync(DeviceSession session, AckDeliveredRequest request, CancellationToken cancellationToken)
     {
         var conversationId = Validator.Parse(v => v.Uuid(request.ConversationId, "conversation_id"));
         return request.Seq >= 0 && request.Seq <= session.SentUpTo(conversationId)
-            ? new DeliveryAcked(conversationId, session.Caller.UserId, request.Seq)
+            ? new RecordDelivery(conversationId, session.Caller.UserId, request.Seq)
             : await AckAsync(session.Caller, request, cancellationToken);
     }
 
@@ -171,7 +172,7 @@ internal sealed class StreamRequests(IMessageBus bus, SendGroupCommit sends, IOp
                 StoreInBackground(await AckOnStreamAsync(session, clientEvent.AckDelivered, cancellationToken));
                 break;
             case ClientEvent.EventOneofCase.MarkRead:
-                StoreInBackground((await MarkReadAsync(caller, clientEvent.MarkRead, cancellationToken)).Fact);
+                StoreInBackground((await MarkReadAsync(caller, clientEvent.MarkRead, cancellationToken)).Receipt);
                 break;
             case ClientEvent.EventOneofCase.Heartbeat:
                 await bus.InvokeAsync<HeartbeatAccepted>(new DeviceHeartbeat(caller), cancellationToken);

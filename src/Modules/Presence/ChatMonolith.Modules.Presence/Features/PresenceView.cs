@@ -1,4 +1,7 @@
-using ChatMonolith.Modules.Messaging.Contracts.Stream;
+using ChatMonolith.Modules.Presence.Features.Members;
+using PresenceState = ChatMonolith.Protos.Presence.V1.PresenceState;
+using PresenceUpdate = ChatMonolith.Protos.Presence.V1.PresenceUpdate;
+using Google.Protobuf.WellKnownTypes;
 using ChatMonolith.Modules.Presence.Data;
 using ChatMonolith.Modules.Presence.Redis;
 using Microsoft.EntityFrameworkCore;
@@ -18,9 +21,7 @@ internal sealed class PresenceView(DeviceRegistry devices, IDatabase redis, Pres
     {
         var stored = await StoredAsync(userIds);
         var candidates = userIds.Where(id => id != watcherId).ToList();
-        var peers = candidates.Count == 0
-            ? []
-            : (await bus.InvokeAsync<ConversationPeers>(new FindConversationPeers(watcherId, candidates))).UserIds.ToHashSet();
+        var peers = await KnownMembers.PeersAsync(db, bus, watcherId, candidates);
         return userIds.ToDictionary(id => id, id =>
         {
             var (visibility, lastSeen) = stored.GetValueOrDefault(id, (PresenceVisibility.Conversations, null));
@@ -29,9 +30,9 @@ internal sealed class PresenceView(DeviceRegistry devices, IDatabase redis, Pres
     }
 
     /// <summary>The presences of the users in <paramref name="access"/> as that access allows.</summary>
-    public async Task<IReadOnlyList<PresenceChanged>> StatesAsync(IReadOnlyDictionary<Guid, (PresenceAccess Access, DateTimeOffset? StoredLastSeen)> access)
+    public async Task<IReadOnlyList<PresenceUpdate>> StatesAsync(IReadOnlyDictionary<Guid, (PresenceAccess Access, DateTimeOffset? StoredLastSeen)> access)
     {
-        var states = new List<PresenceChanged>(access.Count);
+        var states = new List<PresenceUpdate>(access.Count);
         foreach (var (userId, (level, lastSeen)) in access)
         {
             states.Add(level == PresenceAccess.Visible ? await StateAsync(userId, lastSeen) : Hidden(userId));
@@ -41,13 +42,11 @@ internal sealed class PresenceView(DeviceRegistry devices, IDatabase redis, Pres
     }
 
     /// <summary>The presence of one user for each of their watchers, grouped by what they may see; a watch gone stale shows as hidden.</summary>
-    public async Task<IReadOnlyList<(PresenceChanged Update, IReadOnlyList<Guid> WatcherIds)>> ForWatchersAsync(Guid userId, IReadOnlyList<Guid> watcherIds)
+    public async Task<IReadOnlyList<(PresenceUpdate Update, IReadOnlyList<Guid> WatcherIds)>> ForWatchersAsync(Guid userId, IReadOnlyList<Guid> watcherIds)
     {
         var (visibility, lastSeen) = (await StoredAsync([userId])).GetValueOrDefault(userId, (PresenceVisibility.Conversations, null));
         var state = await StateAsync(userId, lastSeen);
-        var peers = visibility == PresenceVisibility.Conversations
-            ? (await bus.InvokeAsync<ConversationPeers>(new FindConversationPeers(userId, watcherIds))).UserIds.ToHashSet()
-            : [];
+        var peers = visibility == PresenceVisibility.Conversations ? await KnownMembers.PeersAsync(db, bus, userId, watcherIds) : [];
         return [.. watcherIds.GroupBy(w => Decide(w, userId, visibility, peers.Contains(w)) == PresenceAccess.Visible)
             .Select(g => (g.Key ? state : Hidden(userId), (IReadOnlyList<Guid>)[.. g]))];
     }
@@ -62,16 +61,16 @@ internal sealed class PresenceView(DeviceRegistry devices, IDatabase redis, Pres
             _ => PresenceAccess.Visible,
         };
 
-    private async Task<PresenceChanged> StateAsync(Guid userId, DateTimeOffset? storedLastSeen)
+    private async Task<PresenceUpdate> StateAsync(Guid userId, DateTimeOffset? storedLastSeen)
     {
         if (await devices.IsOnlineAsync(userId))
         {
-            return new PresenceChanged(userId, PresenceStatus.Online, null);
+            return new PresenceUpdate { UserId = userId.ToString(), State = PresenceState.Online };
         }
 
         var cached = await redis.StringGetAsync(PresenceKeys.LastSeen(userId));
         var lastSeen = cached.HasValue ? DateTimeOffset.FromUnixTimeMilliseconds((long)cached) : storedLastSeen;
-        return new PresenceChanged(userId, PresenceStatus.Offline, lastSeen);
+        return new PresenceUpdate { UserId = userId.ToString(), State = PresenceState.Offline, LastSeenAt = lastSeen is { } at ? Timestamp.FromDateTimeOffset(at) : null };
     }
 
     private async Task<Dictionary<Guid, (PresenceVisibility, DateTimeOffset?)>> StoredAsync(IReadOnlyList<Guid> userIds) =>
@@ -79,5 +78,5 @@ internal sealed class PresenceView(DeviceRegistry devices, IDatabase redis, Pres
             .Where(u => userIds.Contains(u.UserId))
             .ToDictionaryAsync(u => u.UserId, u => (u.Visibility, u.LastSeenAt));
 
-    private static PresenceChanged Hidden(Guid userId) => new(userId, PresenceStatus.Hidden, null);
+    private static PresenceUpdate Hidden(Guid userId) => new() { UserId = userId.ToString(), State = PresenceState.Hidden };
 }

@@ -1,9 +1,8 @@
 using ChatMonolith.BuildingBlocks.Errors;
 using ChatMonolith.BuildingBlocks.Security;
-using ChatMonolith.Modules.Messaging.Contracts.Stream;
+using ChatMonolith.Modules.Presence.Contracts;
 using ChatMonolith.Modules.Presence.Features.Settings;
 using ChatMonolith.Protos.Presence.V1;
-using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Wolverine;
 
@@ -30,12 +29,7 @@ internal sealed class PresenceGrpcService(IMessageBus bus) : PresenceService.Pre
         var userIds = Validator.Parse(v => request.UserIds.Select((id, i) => v.Uuid(id, $"user_ids[{i}]")).ToList());
         var snapshot = await bus.InvokeAsync<PresenceSnapshot>(new WatchPresence(context.GetCaller(), userIds), context.CancellationToken);
         var response = new WatchPresenceResponse();
-        response.Presences.AddRange(snapshot.Presences.Select(p => new PresenceUpdate
-        {
-            UserId = p.UserId.ToString(),
-            State = (PresenceState)p.Status,
-            LastSeenAt = p.LastSeenAt is { } at ? Timestamp.FromDateTimeOffset(at) : null,
-        }));
+        response.Presences.AddRange(snapshot.Presences);
         return response;
     }
 

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 namespace ChatMonolith.Modules.Receipts.Data;
 
 /// <summary>
-/// The Receipts module's tables, in the <c>receipts</c> schema: watermarks distributed by <c>conversation_id</c>
+/// The Receipts module's tables, in the <c>receipts</c> schema: watermarks and the members read model distributed by <c>conversation_id</c>
 /// (co-located with Messaging's conversation data), settings by <c>user_id</c>. Public only for Wolverine's
 /// generated handler code (docs/adr/0003).
 /// </summary>
@@ -15,6 +15,8 @@ public sealed class ReceiptsDbContext(DbContextOptions<ReceiptsDbContext> option
 
     internal DbSet<ReceiptSettings> Settings => Set<ReceiptSettings>();
 
+    internal DbSet<KnownMember> Members => Set<KnownMember>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.HasDefaultSchema(Schema);
@@ -23,6 +25,12 @@ public sealed class ReceiptsDbContext(DbContextOptions<ReceiptsDbContext> option
         {
             watermark.ToTable("watermarks");
             watermark.HasKey(w => new { w.ConversationId, w.UserId });
+        });
+
+        modelBuilder.Entity<KnownMember>(member =>
+        {
+            member.ToTable("members");
+            member.HasKey(m => new { m.ConversationId, m.UserId });
         });
 
         modelBuilder.Entity<ReceiptSettings>(settings =>

@@ -8,7 +8,7 @@ using Wolverine;
 namespace ChatMonolith.Modules.Messaging.Tests.Features;
 
 /// <summary>
-/// MessageStored is what other modules (push notifications) hear of a stored message. What this shows: a module that
+/// MessagesStored is what other modules (receipts, push notifications) hear of stored messages, one event per transaction. What this shows: a module that
 /// listens hears of each message, with its recipients, only after the message is committed. That the envelope is
 /// written in the send's own transaction (docs/adr/0014) is not visible here: Wolverine sends after the commit either way.
 /// </summary>
@@ -46,7 +46,7 @@ public sealed class MessageStoredTests(MessageStoredTests.ListeningHost host) : 
         Assert.Equal([alice.UserId, carol.UserId], heard[1].RecipientIds.Select(id => id.ToString()).Order());
     }
 
-    /// <summary>A host with one more module listening to MessageStored, as the Notifications module will.</summary>
+    /// <summary>A host with one more module listening to MessagesStored, as Receipts does and the Notifications module will.</summary>
     public sealed class ListeningHost : ChatHostFixture
     {
         public Channel<(MessageStored Stored, bool Committed)> Heard { get; } =
@@ -65,12 +65,15 @@ public sealed class MessageStoredTests(MessageStoredTests.ListeningHost host) : 
 
     public sealed class MessageStoredListener
     {
-        public static async Task Handle(MessageStored stored, Channel<(MessageStored, bool)> heard, NpgsqlDataSource database)
+        public static async Task Handle(MessagesStored batch, Channel<(MessageStored, bool)> heard, NpgsqlDataSource database)
         {
-            await using var query = database.CreateCommand("SELECT EXISTS (SELECT 1 FROM messaging.messages WHERE message_id = $1)");
-            query.Parameters.Add(new NpgsqlParameter { Value = stored.MessageId });
-            var committed = (bool)(await query.ExecuteScalarAsync())!;
-            await heard.Writer.WriteAsync((stored, committed));
+            foreach (var stored in batch.Messages)
+            {
+                await using var query = database.CreateCommand("SELECT EXISTS (SELECT 1 FROM messaging.messages WHERE message_id = $1)");
+                query.Parameters.Add(new NpgsqlParameter { Value = stored.MessageId });
+                var committed = (bool)(await query.ExecuteScalarAsync())!;
+                await heard.Writer.WriteAsync((stored, committed));
+            }
         }
     }
 }

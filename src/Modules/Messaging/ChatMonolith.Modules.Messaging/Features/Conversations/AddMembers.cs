@@ -40,7 +40,7 @@ public static class AddMembersHandler
                 foreach (var userId in joining)
                 {
                     Join(db, existing.GetValueOrDefault(userId), command.ConversationId, userId, seq, clock.GetUtcNow());
-                    events.Add(new MemberAdded(command.ConversationId, userId, seq));
+                    events.Add(new MemberAdded(command.ConversationId, userId, seq, IsGroup: true));
                 }
 
                 return Task.CompletedTask;

@@ -34,7 +34,7 @@ internal static class ConversationFactory
             creator ??= member;
             db.Members.Add(member);
             db.UserConversations.Add(new UserConversation { UserId = userId, ConversationId = conversationId, AddedAt = now });
-            events.Add(new MemberAdded(conversationId, userId, 1));
+            events.Add(new MemberAdded(conversationId, userId, 1, kind == ConversationKind.Group));
         }
 
         return (conversation, creator!, created);

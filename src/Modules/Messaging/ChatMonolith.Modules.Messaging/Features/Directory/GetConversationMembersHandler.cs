@@ -1,4 +1,4 @@
-using ChatMonolith.Modules.Messaging.Contracts.Stream;
+using ChatMonolith.Modules.Messaging.Contracts.Queries;
 using ChatMonolith.Modules.Messaging.Data;
 using Microsoft.EntityFrameworkCore;
 using Wolverine.Attributes;

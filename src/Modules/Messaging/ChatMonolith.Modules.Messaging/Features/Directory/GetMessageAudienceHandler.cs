@@ -1,5 +1,5 @@
 using ChatMonolith.BuildingBlocks.Errors;
-using ChatMonolith.Modules.Messaging.Contracts.Stream;
+using ChatMonolith.Modules.Messaging.Contracts.Queries;
 using ChatMonolith.Modules.Messaging.Data;
 using Microsoft.EntityFrameworkCore;
 using Wolverine.Attributes;

@@ -2,7 +2,7 @@ using System.Threading.Channels;
 using ChatMonolith.BuildingBlocks.Errors;
 using ChatMonolith.Modules.Messaging.Contracts;
 using ChatMonolith.Modules.Messaging.Data;
-using ChatMonolith.Modules.Messaging.Realtime;
+using ChatMonolith.Modules.Messaging.Delivery;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -16,7 +16,7 @@ namespace ChatMonolith.Modules.Messaging.Features.Send;
 /// <summary>
 /// Group commit of sends. Sends that arrive while a transaction is being written wait for the next one and go in
 /// together: per conversation a lock and its send statements (<see cref="SendStatement"/>), all in one round trip, one
-/// commit and one WAL flush, with their <see cref="MessageStored"/> events in the same transaction (Wolverine's outbox).
+/// commit and one WAL flush, with one <see cref="MessagesStored"/> event in the same transaction (Wolverine's outbox).
 /// A send is acknowledged, and delivered, only after its transaction has committed. If a batch fails, each of its sends
 /// is written again on its own, so one send that cannot be stored never fails the others. Each conversation belongs to
 /// one writer (by its id), which writes its batches one after another: a conversation's sends are stored in the order
@@ -224,9 +224,9 @@ internal sealed class SendGroupCommit : BackgroundService
             }
         }
 
-        foreach (var stored in events)
+        if (events.Count > 0)
         {
-            await outbox.PublishAsync(stored);
+            await outbox.PublishAsync(new MessagesStored(events));
         }
 
         await transaction.CommitAsync();

@@ -23,6 +23,33 @@ namespace ChatMonolith.Modules.Presence.Data.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("ChatMonolith.Modules.Presence.Data.KnownMember", b =>
+                {
+                    b.Property<Guid>("ConversationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("conversation_id");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<long>("JoinedSeq")
+                        .HasColumnType("bigint")
+                        .HasColumnName("joined_seq");
+
+                    b.Property<long?>("RemovedSeq")
+                        .HasColumnType("bigint")
+                        .HasColumnName("removed_seq");
+
+                    b.HasKey("ConversationId", "UserId")
+                        .HasName("pk_members");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_members_user_id");
+
+                    b.ToTable("members", "presence");
+                });
+
             modelBuilder.Entity("ChatMonolith.Modules.Presence.Data.UserPresence", b =>
                 {
                     b.Property<Guid>("UserId")

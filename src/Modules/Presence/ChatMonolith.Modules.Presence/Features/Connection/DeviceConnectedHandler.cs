@@ -1,4 +1,4 @@
-using ChatMonolith.Modules.Messaging.Contracts.Stream;
+using ChatMonolith.Modules.Messaging.Contracts.Devices;
 
 namespace ChatMonolith.Modules.Presence.Features.Connection;
 

@@ -1,6 +1,7 @@
 using ChatMonolith.BuildingBlocks.Errors;
 using ChatMonolith.BuildingBlocks.Security;
-using ChatMonolith.Modules.Messaging.Contracts.Stream;
+using ChatMonolith.Modules.Messaging.Contracts.Delivery;
+using ChatMonolith.Modules.Presence.Contracts;
 using ChatMonolith.Modules.Presence.Data;
 using ChatMonolith.Modules.Presence.Redis;
 using Microsoft.EntityFrameworkCore;
@@ -87,8 +88,8 @@ public sealed class PresenceTracker
         var bus = scope.ServiceProvider.GetRequiredService<IMessageBus>();
         foreach (var (update, watcherIds) in await view.ForWatchersAsync(userId, [.. watchers.Select(w => w.UserId).Distinct()]))
         {
-            var targets = watchers.Where(w => watcherIds.Contains(w.UserId)).Select(w => new StreamTarget(w.UserId, w.DeviceId)).ToList();
-            await bus.InvokeAsync(new PushToDevices(targets, update));
+            var targets = watchers.Where(w => watcherIds.Contains(w.UserId)).Select(w => new DeviceTarget(w.UserId, w.DeviceId)).ToList();
+            await bus.InvokeAsync(new DeliverToDevices(targets, update));
         }
     }
 

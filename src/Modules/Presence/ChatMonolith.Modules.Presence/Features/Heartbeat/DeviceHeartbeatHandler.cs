@@ -1,4 +1,4 @@
-using ChatMonolith.Modules.Messaging.Contracts.Stream;
+using ChatMonolith.Modules.Presence.Contracts;
 using ChatMonolith.Modules.Presence.Features.Connection;
 
 namespace ChatMonolith.Modules.Presence.Features.Heartbeat;

@@ -1,6 +1,10 @@
 using ChatMonolith.BuildingBlocks.Errors;
 using ChatMonolith.BuildingBlocks.Security;
-using ChatMonolith.Modules.Messaging.Contracts.Stream;
+using ChatMonolith.Modules.Messaging.Contracts.Delivery;
+using ChatMonolith.Modules.Presence.Data;
+using ChatMonolith.Modules.Presence.Features.Members;
+using ChatMonolith.Modules.Presence.Contracts;
+using ChatMonolith.Protos.Presence.V1;
 using ChatMonolith.Modules.Presence.Redis;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -35,15 +39,15 @@ public sealed class TypingSignals
 
         await using var scope = _scopes.CreateAsyncScope();
         var bus = scope.ServiceProvider.GetRequiredService<IMessageBus>();
-        var others = await OtherMembersAsync(bus, conversationId, caller.UserId, cancellationToken);
+        var others = await KnownMembers.OthersAsync(scope.ServiceProvider.GetRequiredService<PresenceDbContext>(), bus, conversationId, caller.UserId, cancellationToken);
         var now = _clock.GetUtcNow();
         var news = typing
             ? await _state.StartAsync(conversationId, caller.UserId, now, _options.TypingTimeout)
             : await _state.StopAsync(conversationId, caller.UserId);
         if (news)
         {
-            var update = new TypingChanged(conversationId, caller.UserId, typing, typing ? now + _options.TypingTimeout : null);
-            await bus.InvokeAsync(PushToDevices.ToUsers(others, update), cancellationToken);
+            var update = Update(conversationId, caller.UserId, typing, typing ? now + _options.TypingTimeout : null);
+            await bus.InvokeAsync(DeliverToDevices.ToUsers(others, update), cancellationToken);
         }
     }
 
@@ -54,19 +58,16 @@ public sealed class TypingSignals
         {
             await using var scope = _scopes.CreateAsyncScope();
             var bus = scope.ServiceProvider.GetRequiredService<IMessageBus>();
-            var others = await OtherMembersAsync(bus, conversationId, userId, CancellationToken.None);
-            await bus.InvokeAsync(PushToDevices.ToUsers(others, new TypingChanged(conversationId, userId, false, null)));
+            var others = await KnownMembers.OthersAsync(scope.ServiceProvider.GetRequiredService<PresenceDbContext>(), bus, conversationId, userId, CancellationToken.None);
+            await bus.InvokeAsync(DeliverToDevices.ToUsers(others, Update(conversationId, userId, false, null)));
         }
     }
 
-    private static async Task<IReadOnlyList<Guid>> OtherMembersAsync(IMessageBus bus, Guid conversationId, Guid userId, CancellationToken cancellationToken)
+    private static TypingUpdate Update(Guid conversationId, Guid userId, bool typing, DateTimeOffset? expiresAt) => new()
     {
-        var conversation = (await bus.InvokeAsync<ConversationMembersList>(new GetConversationMembers([conversationId]), cancellationToken))
-            .Conversations.SingleOrDefault()
-            ?? throw ChatException.NotFound("CONVERSATION_NOT_FOUND", "There is no conversation with that id.");
-        var active = conversation.Active.Select(m => m.UserId).ToList();
-        return active.Contains(userId)
-            ? [.. active.Where(id => id != userId)]
-            : throw ChatException.PermissionDenied("NOT_A_MEMBER", "You are not a member of this conversation.");
-    }
+        ConversationId = conversationId.ToString(),
+        UserId = userId.ToString(),
+        Typing = typing,
+        ExpiresAt = expiresAt is { } at ? Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(at) : null,
+    };
 }

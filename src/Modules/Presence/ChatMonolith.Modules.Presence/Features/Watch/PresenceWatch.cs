@@ -1,5 +1,6 @@
 using ChatMonolith.BuildingBlocks.Errors;
-using ChatMonolith.Modules.Messaging.Contracts.Stream;
+using ChatMonolith.Modules.Messaging.Contracts.Delivery;
+using ChatMonolith.Modules.Presence.Contracts;
 using ChatMonolith.Modules.Presence.Redis;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -41,10 +42,10 @@ public sealed class PresenceWatch
 
         await _watches.ReplaceAsync(watch.Caller.UserId, watch.Caller.DeviceId, userIds);
         var states = await view.StatesAsync(access);
-        var device = new StreamTarget(watch.Caller.UserId, watch.Caller.DeviceId);
+        var device = new DeviceTarget(watch.Caller.UserId, watch.Caller.DeviceId);
         foreach (var state in states)
         {
-            await bus.InvokeAsync(new PushToDevices([device], state), cancellationToken);
+            await bus.InvokeAsync(new DeliverToDevices([device], state), cancellationToken);
         }
 
         return new PresenceSnapshot(states);

@@ -1,4 +1,4 @@
-using ChatMonolith.Modules.Messaging.Contracts.Stream;
+using ChatMonolith.Modules.Presence.Contracts;
 
 namespace ChatMonolith.Modules.Presence.Features.Watch;
 

@@ -23,6 +23,38 @@ namespace ChatMonolith.Modules.Receipts.Data.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("ChatMonolith.Modules.Receipts.Data.KnownMember", b =>
+                {
+                    b.Property<Guid>("ConversationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("conversation_id");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<bool>("IsGroup")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_group");
+
+                    b.Property<long>("JoinedSeq")
+                        .HasColumnType("bigint")
+                        .HasColumnName("joined_seq");
+
+                    b.Property<long>("LastSentSeq")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_sent_seq");
+
+                    b.Property<long?>("RemovedSeq")
+                        .HasColumnType("bigint")
+                        .HasColumnName("removed_seq");
+
+                    b.HasKey("ConversationId", "UserId")
+                        .HasName("pk_members");
+
+                    b.ToTable("members", "receipts");
+                });
+
             modelBuilder.Entity("ChatMonolith.Modules.Receipts.Data.ReceiptSettings", b =>
                 {
                     b.Property<Guid>("UserId")

@@ -1,5 +1,5 @@
 using ChatMonolith.BuildingBlocks.Security;
-using ChatMonolith.Modules.Messaging.Contracts.Stream;
+using ChatMonolith.Modules.Messaging.Contracts.Queries;
 using ChatMonolith.Modules.Receipts.Data;
 using ChatMonolith.Modules.Receipts.Features.Recording;
 using Microsoft.EntityFrameworkCore;
@@ -25,8 +25,9 @@ public static class GetMessageInfoHandler
         var watermarks = await db.Watermarks.AsNoTracking()
             .Where(w => w.ConversationId == query.ConversationId)
             .ToDictionaryAsync(w => w.UserId, cancellationToken);
-        var privacy = await ReadPrivacy.LoadAsync(db, [(audience.IsGroup, audience.Members)], cancellationToken);
-        var readsShared = privacy.ReadsShared(audience.IsGroup, audience.Members);
+        var memberIds = audience.Members.Select(m => m.UserId).ToList();
+        var privacy = await ReadPrivacy.LoadAsync(db, [(audience.IsGroup, memberIds)], cancellationToken);
+        var readsShared = privacy.ReadsShared(audience.IsGroup, memberIds);
 
         var members = audience.Members
             .Where(m => m.UserId != audience.SenderId)

@@ -1,4 +1,3 @@
-using ChatMonolith.Modules.Messaging.Contracts.Stream;
 using ChatMonolith.Modules.Receipts.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -11,14 +10,14 @@ namespace ChatMonolith.Modules.Receipts.Features.Recording;
 internal sealed class ReadPrivacy(IReadOnlySet<Guid> receiptsOff)
 {
     /// <summary>Whether the members of a conversation see each other's reads.</summary>
-    public bool ReadsShared(bool isGroup, IEnumerable<ConversationMember> members) =>
-        isGroup || members.All(m => !receiptsOff.Contains(m.UserId));
+    public bool ReadsShared(bool isGroup, IEnumerable<Guid> memberIds) =>
+        isGroup || memberIds.All(id => !receiptsOff.Contains(id));
 
     /// <summary>The settings of every member of the direct chats among <paramref name="conversations"/> (groups need none).</summary>
     public static async Task<ReadPrivacy> LoadAsync(
-        ReceiptsDbContext db, IEnumerable<(bool IsGroup, IEnumerable<ConversationMember> Members)> conversations, CancellationToken cancellationToken)
+        ReceiptsDbContext db, IEnumerable<(bool IsGroup, IEnumerable<Guid> MemberIds)> conversations, CancellationToken cancellationToken)
     {
-        var userIds = conversations.Where(c => !c.IsGroup).SelectMany(c => c.Members.Select(m => m.UserId)).Distinct().ToList();
+        var userIds = conversations.Where(c => !c.IsGroup).SelectMany(c => c.MemberIds).Distinct().ToList();
         var off = userIds.Count == 0
             ? []
             : await db.Settings.AsNoTracking().Where(s => userIds.Contains(s.UserId) && !s.ReadReceipts).Select(s => s.UserId).ToListAsync(cancellationToken);

@@ -1,5 +1,3 @@
-using ChatMonolith.Modules.Messaging.Contracts.Stream;
-
 namespace ChatMonolith.Modules.Receipts.Features.Recording;
 
 /// <summary>
@@ -12,15 +10,15 @@ internal sealed class Ticks
     private readonly List<(Guid UserId, long Seq)> _read;
     private readonly long _lastSeq;
 
-    public Ticks(ConversationMembers conversation, IReadOnlyDictionary<Guid, (long Delivered, long Read)> watermarks)
+    public Ticks(KnownConversation conversation, IReadOnlyDictionary<Guid, (long Delivered, long Read)> watermarks)
     {
-        _lastSeq = conversation.LastSeq;
         var active = conversation.Active.Select(m =>
         {
             var (delivered, read) = watermarks.GetValueOrDefault(m.UserId);
             var floor = m.JoinedSeq - 1;
             return (m.UserId, Delivered: Math.Max(Math.Max(delivered, read), floor), Read: Math.Max(read, floor));
         }).ToList();
+        _lastSeq = Math.Max(conversation.LastKnownSeq, watermarks.Values.Select(w => Math.Max(w.Delivered, w.Read)).DefaultIfEmpty().Max());
         _delivered = [.. active.Select(m => (m.UserId, m.Delivered)).OrderBy(m => m.Delivered)];
         _read = [.. active.Select(m => (m.UserId, m.Read)).OrderBy(m => m.Read)];
     }

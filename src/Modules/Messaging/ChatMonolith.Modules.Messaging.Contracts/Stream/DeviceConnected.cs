@@ -1,4 +1,0 @@
-namespace ChatMonolith.Modules.Messaging.Contracts.Stream;
-
-/// <summary>A device opened a stream (Connect or Subscribe) on this host.</summary>
-public sealed record DeviceConnected(Guid UserId, Guid DeviceId);

@@ -1,6 +1,0 @@
-using ChatMonolith.BuildingBlocks.Security;
-
-namespace ChatMonolith.Modules.Messaging.Contracts.Stream;
-
-/// <summary>The caller started (or refreshed) or stopped typing in a conversation they are a member of.</summary>
-public sealed record SignalTyping(Caller Caller, Guid ConversationId, bool Typing);

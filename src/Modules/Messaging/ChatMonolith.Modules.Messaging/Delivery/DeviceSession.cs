@@ -1,0 +1,76 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using ChatMonolith.BuildingBlocks.Errors;
+using ChatMonolith.BuildingBlocks.Security;
+using ChatMonolith.Modules.Messaging.Features;
+using ChatMonolith.Protos.Messaging.V1;
+
+namespace ChatMonolith.Modules.Messaging.Delivery;
+
+/// <summary>
+/// One open stream of a device: a bounded queue that many producers fill and one writer drains. A device that lets
+/// its queue fill up is cut off rather than allowed to hold ever more memory; it catches up when it reconnects.
+/// </summary>
+internal sealed class DeviceSession(Caller caller, int capacity) : IDisposable
+{
+    private readonly Channel<Outbound> _queue = Channel.CreateBounded<Outbound>(
+        new BoundedChannelOptions(capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+
+    private readonly CancellationTokenSource _ended = new();
+    private readonly ConcurrentDictionary<Guid, long> _sentUpTo = new();
+    private volatile bool _closed;
+
+    public Caller Caller { get; } = caller;
+
+    /// <summary>Why the server ended the stream, if it did.</summary>
+    public ChatException? EndedBy { get; private set; }
+
+    public CancellationToken Ended => _ended.Token;
+
+    public ChannelReader<Outbound> Queue => _queue.Reader;
+
+    /// <param name="asEvent">The entry as the stream carries it, built once for every device it goes to.</param>
+    public void Deliver(MessageView entry, ServerEvent asEvent) => Enqueue(new Outbound(entry, asEvent));
+
+    public void Send(ServerEvent direct) => Enqueue(new Outbound(null, direct));
+
+    /// <summary>The highest seq of the conversation written to this stream, if any: the device has everything up to it.</summary>
+    public long? SentUpTo(Guid conversationId) => _sentUpTo.TryGetValue(conversationId, out var seq) ? seq : null;
+
+    /// <summary>Called by the stream's writer once an entry is written.</summary>
+    public void MarkSent(Guid conversationId, long seq) => _sentUpTo.AddOrUpdate(conversationId, seq, (_, before) => Math.Max(before, seq));
+
+    public void End(ChatException reason)
+    {
+        EndedBy ??= reason;
+        _closed = true;
+        _queue.Writer.TryComplete();
+        try
+        {
+            _ended.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The stream has already ended on its own.
+        }
+    }
+
+    /// <summary>The stream is over: its writer takes nothing more from the queue.</summary>
+    public void CloseQueue()
+    {
+        _closed = true;
+        _queue.Writer.TryComplete();
+    }
+
+    public void Dispose() => _ended.Dispose();
+
+    /// <summary>What comes after the stream is over (a late answer, a delivery before the router forgets it) is dropped.</summary>
+    private void Enqueue(Outbound item)
+    {
+        if (!_queue.Writer.TryWrite(item) && !_closed)
+        {
+            End(ChatException.ResourceExhausted("SLOW_CONSUMER",
+                "The device did not read its stream fast enough; reconnect to receive what it missed."));
+        }
+    }
+}

@@ -1,0 +1,10 @@
+using ChatMonolith.Modules.Messaging.Features;
+using ChatMonolith.Protos.Messaging.V1;
+
+namespace ChatMonolith.Modules.Messaging.Delivery;
+
+/// <summary>
+/// What waits in a device's queue: an <see cref="Event"/>, and when it carries a conversation entry, the
+/// <see cref="Entry"/> (delivered in seq order); without one the event is for this device alone.
+/// </summary>
+internal readonly record struct Outbound(MessageView? Entry, ServerEvent Event);

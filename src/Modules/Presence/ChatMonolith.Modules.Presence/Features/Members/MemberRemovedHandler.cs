@@ -1,0 +1,19 @@
+using ChatMonolith.Modules.Messaging.Contracts;
+using ChatMonolith.Modules.Presence.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChatMonolith.Modules.Presence.Features.Members;
+
+/// <summary>A removal that overtook its member's join is kept, and the older join ignored.</summary>
+public static class MemberRemovedHandler
+{
+    public static Task Handle(MemberRemoved removed, PresenceDbContext db, CancellationToken cancellationToken) =>
+        db.Database.ExecuteSqlAsync(
+            $"""
+            INSERT INTO presence.members (conversation_id, user_id, joined_seq, removed_seq)
+            VALUES ({removed.ConversationId}, {removed.UserId}, 0, {removed.RemovedSeq})
+            ON CONFLICT (conversation_id, user_id) DO UPDATE SET removed_seq = EXCLUDED.removed_seq
+                WHERE EXCLUDED.removed_seq > GREATEST(members.joined_seq, COALESCE(members.removed_seq, 0))
+            """,
+            cancellationToken);
+}
