@@ -1,9 +1,8 @@
 namespace ChatMonolith.Modules.Receipts.Data;
 
 /// <summary>
-/// What Receipts knows of a conversation's member, kept from Messaging's events (MemberAdded, MemberRemoved,
-/// MessagesStored): their window of the conversation and the seq of their last message, so that a moved watermark is
-/// told to the members whose messages it may have passed without asking Messaging (docs/adr/0016).
+/// What Receipts knows of a conversation's member, kept from Messaging's events (MemberAdded, MemberRemoved): their
+/// window of the conversation, so that a receipt window needs no member list from Messaging (docs/adr/0016).
 /// </summary>
 internal sealed class KnownMember
 {
@@ -16,6 +15,4 @@ internal sealed class KnownMember
     public long JoinedSeq { get; init; }
 
     public long? RemovedSeq { get; init; }
-
-    public long LastSentSeq { get; init; }
 }

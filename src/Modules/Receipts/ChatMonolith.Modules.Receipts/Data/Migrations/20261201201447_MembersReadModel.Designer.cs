@@ -44,9 +44,6 @@ namespace ChatMonolith.Modules.Receipts.Data.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("joined_seq");
 
-                    b.Property<long>("LastSentSeq")
-                        .HasColumnType("bigint")
-                        .HasColumnName("last_sent_seq");
 
                     b.Property<long?>("RemovedSeq")
                         .HasColumnType("bigint")

@@ -21,8 +21,7 @@ namespace ChatMonolith.Modules.Receipts.Data.Migrations
                     user_id = table.Column<Guid>(type: "uuid", nullable: false),
                     is_group = table.Column<bool>(type: "boolean", nullable: false),
                     joined_seq = table.Column<long>(type: "bigint", nullable: false),
-                    removed_seq = table.Column<long>(type: "bigint", nullable: true),
-                    last_sent_seq = table.Column<long>(type: "bigint", nullable: false)
+                    removed_seq = table.Column<long>(type: "bigint", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -37,13 +36,10 @@ namespace ChatMonolith.Modules.Receipts.Data.Migrations
                 DO $$
                 BEGIN
                     IF to_regclass('messaging.members') IS NOT NULL THEN
-                    INSERT INTO receipts.members (conversation_id, user_id, is_group, joined_seq, removed_seq, last_sent_seq)
-                    SELECT m.conversation_id, m.user_id, c.kind = 2, m.joined_seq, m.removed_seq, COALESCE(s.last_sent, 0)
+                    INSERT INTO receipts.members (conversation_id, user_id, is_group, joined_seq, removed_seq)
+                    SELECT m.conversation_id, m.user_id, c.kind = 2, m.joined_seq, m.removed_seq
                     FROM messaging.members m
                     JOIN messaging.conversations c ON c.conversation_id = m.conversation_id
-                    LEFT JOIN (SELECT conversation_id, sender_id, max(seq) AS last_sent FROM messaging.messages
-                               WHERE sender_id IS NOT NULL GROUP BY conversation_id, sender_id) s
-                        ON s.conversation_id = m.conversation_id AND s.sender_id = m.user_id
                     ON CONFLICT DO NOTHING;
                     END IF;
                 END

@@ -13,8 +13,8 @@ public static class MemberAddedHandler
     public static Task Handle(MemberAdded added, ReceiptsDbContext db, CancellationToken cancellationToken) =>
         db.Database.ExecuteSqlAsync(
             $"""
-            INSERT INTO receipts.members (conversation_id, user_id, is_group, joined_seq, removed_seq, last_sent_seq)
-            VALUES ({added.ConversationId}, {added.UserId}, {added.IsGroup}, {added.JoinedSeq}, NULL, 0)
+            INSERT INTO receipts.members (conversation_id, user_id, is_group, joined_seq, removed_seq)
+            VALUES ({added.ConversationId}, {added.UserId}, {added.IsGroup}, {added.JoinedSeq}, NULL)
             ON CONFLICT (conversation_id, user_id) DO UPDATE
                 SET is_group = EXCLUDED.is_group, joined_seq = EXCLUDED.joined_seq, removed_seq = NULL
                 WHERE EXCLUDED.joined_seq > GREATEST(members.joined_seq, COALESCE(members.removed_seq, 0))

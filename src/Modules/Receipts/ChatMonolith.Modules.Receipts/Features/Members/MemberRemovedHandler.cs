@@ -10,8 +10,8 @@ public static class MemberRemovedHandler
     public static Task Handle(MemberRemoved removed, ReceiptsDbContext db, CancellationToken cancellationToken) =>
         db.Database.ExecuteSqlAsync(
             $"""
-            INSERT INTO receipts.members (conversation_id, user_id, is_group, joined_seq, removed_seq, last_sent_seq)
-            VALUES ({removed.ConversationId}, {removed.UserId}, true, 0, {removed.RemovedSeq}, 0)
+            INSERT INTO receipts.members (conversation_id, user_id, is_group, joined_seq, removed_seq)
+            VALUES ({removed.ConversationId}, {removed.UserId}, true, 0, {removed.RemovedSeq})
             ON CONFLICT (conversation_id, user_id) DO UPDATE SET removed_seq = EXCLUDED.removed_seq
                 WHERE EXCLUDED.removed_seq > GREATEST(members.joined_seq, COALESCE(members.removed_seq, 0))
             """,

@@ -11,14 +11,13 @@ internal sealed record KnownConversation(Guid ConversationId, bool IsGroup, IRea
     public IEnumerable<KnownMember> Active => Members.Where(m => m.RemovedSeq is null);
 
     /// <summary>The highest seq Receipts has heard of in the conversation: everything is everyone's when nobody else is left.</summary>
-    public long LastKnownSeq => Members.Max(m => Math.Max(m.LastSentSeq, Math.Max(m.JoinedSeq, m.RemovedSeq ?? 0)));
+    public long LastKnownSeq => Members.Max(m => Math.Max(m.JoinedSeq, m.RemovedSeq ?? 0));
 }
 
 /// <summary>
 /// The conversations of a window's moves, from the members read model that Messaging's events keep. A conversation the
 /// read model does not know yet, or in which it does not know a mover as a member, is in the few milliseconds between
-/// Messaging's commit and the event's handling: that one is asked of Messaging, and all its members count as possible
-/// senders (docs/adr/0016).
+/// Messaging's commit and the event's handling: that one is asked of Messaging (docs/adr/0016).
 /// </summary>
 internal static class KnownConversations
 {
@@ -42,7 +41,6 @@ internal static class KnownConversations
                 known[c.ConversationId] = new KnownConversation(c.ConversationId, c.IsGroup, [.. c.Members.Select(m => new KnownMember
                 {
                     ConversationId = c.ConversationId, UserId = m.UserId, IsGroup = c.IsGroup, JoinedSeq = m.JoinedSeq, RemovedSeq = m.RemovedSeq,
-                    LastSentSeq = c.LastSeq,
                 })]);
             }
         }

@@ -1,4 +1,5 @@
 using ChatMonolith.Modules.Messaging.Contracts.Delivery;
+using ChatMonolith.Modules.Messaging.Contracts.Queries;
 using ChatMonolith.Modules.Receipts.Data;
 using ChatMonolith.Protos.Receipts.V1;
 using Google.Protobuf.WellKnownTypes;
@@ -9,9 +10,10 @@ namespace ChatMonolith.Modules.Receipts.Features.Recording;
 
 /// <summary>
 /// Tells devices of moved watermarks. A move reaches the member's own devices (their read clears unread counts
-/// everywhere) and the members who sent a message after the member's previous read position, whose ticks may change;
-/// nobody else, so a group costs O(senders) events per move, not O(members²). In direct chats, reads are shared only
-/// when both members allow it. What it needs of the conversations comes from Receipts' own read model.
+/// everywhere) and the senders of the messages it passed, who see their ticks change: in a direct chat the other
+/// member; in a group the senders of the range, asked of Messaging in one round trip (<see cref="FindSenders"/>), so a
+/// group costs O(senders) events per move, not O(members²). In direct chats, reads are shared only when both members
+/// allow it. The members come from Receipts' own read model.
 /// </summary>
 internal sealed class ReceiptFanOut(IMessageBus bus, ReceiptsDbContext db)
 {
@@ -34,11 +36,16 @@ internal sealed class ReceiptFanOut(IMessageBus bus, ReceiptsDbContext db)
         var ticksByConversation = conversations.Values.ToDictionary(c => c.ConversationId,
             c => new Ticks(c, watermarks.GetValueOrDefault(c.ConversationId) ?? new Dictionary<Guid, (long, long)>()));
 
-        foreach (var move in moved.Where(m => conversations.ContainsKey(m.ConversationId)))
+        var relevant = moved.Where(m => conversations.ContainsKey(m.ConversationId)).ToList();
+        var groupSenders = await GroupSendersAsync(relevant, conversations, cancellationToken);
+        foreach (var move in relevant)
         {
             var conversation = conversations[move.ConversationId];
             var ticks = ticksByConversation[move.ConversationId];
-            foreach (var delivery in RecipientsOf(move, conversation)
+            var recipients = conversation.IsGroup
+                ? groupSenders[move].Append(move.UserId).Distinct().Where(r => conversation.Active.Any(m => m.UserId == r))
+                : conversation.Active.Select(m => m.UserId);
+            foreach (var delivery in recipients
                 .Select(r => (Recipient: r, Update: UpdateFor(move, r, conversation, ticks, privacy)))
                 .Where(p => p.Update is not null)
                 .GroupBy(p => p.Update!, p => p.Recipient))
@@ -49,21 +56,25 @@ internal sealed class ReceiptFanOut(IMessageBus bus, ReceiptsDbContext db)
     }
 
     /// <summary>
-    /// The mover and, in a direct chat, the other member; in a group, every active member whose last message is past
-    /// where the move started (after the mover's join: they never had earlier ones), so it may be among what the move
-    /// passed.
+    /// Per group move, who sent a message in the range it passed (after its member's join: they never had earlier
+    /// ones). The one call into Messaging a receipt window still makes: who sent what is Messaging's log (docs/adr/0016).
     /// </summary>
-    private static IEnumerable<Guid> RecipientsOf(MovedWatermark move, KnownConversation conversation)
+    private async Task<Dictionary<MovedWatermark, IReadOnlyList<Guid>>> GroupSendersAsync(
+        List<MovedWatermark> moves, Dictionary<Guid, KnownConversation> conversations, CancellationToken cancellationToken)
     {
-        var active = conversation.Active.ToList();
-        if (!conversation.IsGroup)
+        var groupMoves = moves.Where(m => conversations[m.ConversationId].IsGroup).ToList();
+        if (groupMoves.Count == 0)
         {
-            return active.Select(m => m.UserId);
+            return [];
         }
 
-        var joined = active.FirstOrDefault(m => m.UserId == move.UserId)?.JoinedSeq ?? 0;
-        var from = Math.Max(move.ReadBefore, joined - 1);
-        return active.Where(m => m.UserId == move.UserId || m.LastSentSeq > from).Select(m => m.UserId);
+        var ranges = groupMoves.Select(m =>
+        {
+            var joined = conversations[m.ConversationId].Members.FirstOrDefault(x => x.UserId == m.UserId)?.JoinedSeq ?? 0;
+            return new SeqRange(m.ConversationId, Math.Max(m.ReadBefore, joined - 1), m.DeliveredSeq);
+        }).ToList();
+        var senders = (await bus.InvokeAsync<RangeSenders>(new FindSenders(ranges), cancellationToken)).SendersByRange;
+        return groupMoves.Select((m, i) => (m, senders[i])).ToDictionary(p => p.m, p => p.Item2);
     }
 
     private static ReceiptUpdate? UpdateFor(MovedWatermark move, Guid recipient, KnownConversation conversation, Ticks ticks, ReadPrivacy privacy)
