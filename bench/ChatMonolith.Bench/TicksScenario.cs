@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Threading.Channels;
 using ChatMonolith.Protos.Messaging.V1;
 using ChatMonolith.Protos.Presence.V1;
 
@@ -72,8 +73,8 @@ internal sealed class TicksScenario(BenchOptions options, List<BenchDevice> devi
 
     private async Task RunPairAsync(BenchDevice a, BenchDevice b, Func<bool> measuring, CancellationToken stop)
     {
-        var atA = System.Threading.Channels.Channel.CreateUnbounded<(ServerEvent Event, long At)>();
-        var atB = System.Threading.Channels.Channel.CreateUnbounded<ServerEvent>();
+        var atA = Channel.CreateUnbounded<(ServerEvent Event, long At)>();
+        var atB = Channel.CreateUnbounded<ServerEvent>();
         var cursor = new ConversationCursor { ConversationId = a.ConversationId, Seq = a.LastSeq };
         using var streamA = await BenchStream.OpenAsync(a, e => atA.Writer.TryWrite((e, Stopwatch.GetTimestamp())), cursor);
         var streamB = await BenchStream.OpenAsync(b, e => atB.Writer.TryWrite(e), cursor);
@@ -136,7 +137,7 @@ internal sealed class TicksScenario(BenchOptions options, List<BenchDevice> devi
         }
     }
 
-    private static async Task<T> NextAsync<T>(System.Threading.Channels.ChannelReader<T> reader, Func<T, bool> wanted)
+    private static async Task<T> NextAsync<T>(ChannelReader<T> reader, Func<T, bool> wanted)
     {
         using var timeout = new CancellationTokenSource(EventTimeout);
         try
@@ -156,9 +157,6 @@ internal sealed class TicksScenario(BenchOptions options, List<BenchDevice> devi
         }
     }
 
-    private static Task<ServerEvent> NextAsync(System.Threading.Channels.ChannelReader<ServerEvent> reader, Func<ServerEvent, bool> wanted) =>
-        NextAsync<ServerEvent>(reader, wanted);
-
-    private static async Task<(ServerEvent Event, long At)> NextAsync(System.Threading.Channels.ChannelReader<(ServerEvent Event, long At)> reader, Func<ServerEvent, bool> wanted) =>
+    private static async Task<(ServerEvent Event, long At)> NextAsync(ChannelReader<(ServerEvent Event, long At)> reader, Func<ServerEvent, bool> wanted) =>
         await NextAsync<(ServerEvent Event, long At)>(reader, item => wanted(item.Event));
 }

@@ -1,7 +1,7 @@
+using ChatMonolith.BuildingBlocks.Grpc;
 using ChatMonolith.Modules.Presence.Features.Members;
 using PresenceState = ChatMonolith.Protos.Presence.V1.PresenceState;
 using PresenceUpdate = ChatMonolith.Protos.Presence.V1.PresenceUpdate;
-using Google.Protobuf.WellKnownTypes;
 using ChatMonolith.Modules.Presence.Data;
 using ChatMonolith.Modules.Presence.Redis;
 using Microsoft.EntityFrameworkCore;
@@ -70,7 +70,7 @@ internal sealed class PresenceView(DeviceRegistry devices, IDatabase redis, Pres
 
         var cached = await redis.StringGetAsync(PresenceKeys.LastSeen(userId));
         var lastSeen = cached.HasValue ? DateTimeOffset.FromUnixTimeMilliseconds((long)cached) : storedLastSeen;
-        return new PresenceUpdate { UserId = userId.ToString(), State = PresenceState.Offline, LastSeenAt = lastSeen is { } at ? Timestamp.FromDateTimeOffset(at) : null };
+        return new PresenceUpdate { UserId = userId.ToString(), State = PresenceState.Offline, LastSeenAt = ProtoTime.From(lastSeen) };
     }
 
     private async Task<Dictionary<Guid, (PresenceVisibility, DateTimeOffset?)>> StoredAsync(IReadOnlyList<Guid> userIds) =>

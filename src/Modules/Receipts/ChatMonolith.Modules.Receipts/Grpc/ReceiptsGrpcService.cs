@@ -1,9 +1,9 @@
 using ChatMonolith.BuildingBlocks.Errors;
+using ChatMonolith.BuildingBlocks.Grpc;
 using ChatMonolith.BuildingBlocks.Security;
 using ChatMonolith.Modules.Receipts.Features.MessageInfo;
 using ChatMonolith.Modules.Receipts.Features.Settings;
 using ChatMonolith.Protos.Receipts.V1;
-using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Wolverine;
 
@@ -20,9 +20,9 @@ internal sealed class ReceiptsGrpcService(IMessageBus bus) : ReceiptsService.Rec
         {
             UserId = m.UserId.ToString(),
             Delivered = m.Delivered,
-            DeliveredAt = Time(m.DeliveredAt),
+            DeliveredAt = ProtoTime.From(m.DeliveredAt),
             Read = m.Read,
-            ReadAt = Time(m.ReadAt),
+            ReadAt = ProtoTime.From(m.ReadAt),
         }));
         return response;
     }
@@ -38,6 +38,4 @@ internal sealed class ReceiptsGrpcService(IMessageBus bus) : ReceiptsService.Rec
     }
 
     private static ReceiptSettings ToProto(ReceiptSettingsView view) => new() { ReadReceipts = view.ReadReceipts };
-
-    private static Timestamp? Time(DateTimeOffset? at) => at is { } value ? Timestamp.FromDateTimeOffset(value) : null;
 }

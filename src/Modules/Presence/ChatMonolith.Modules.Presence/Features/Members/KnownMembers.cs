@@ -28,7 +28,7 @@ internal static class KnownMembers
                 .Distinct()
                 .ToListAsync())
             .ToHashSet();
-        var unknown = candidates.Where(c => !peers.Contains(c)).Distinct().ToList();
+        var unknown = candidates.Where(c => c != userId && !peers.Contains(c)).Distinct().ToList();
         if (unknown.Count > 0)
         {
             peers.UnionWith((await bus.InvokeAsync<ConversationPeers>(new FindConversationPeers(userId, unknown))).UserIds);

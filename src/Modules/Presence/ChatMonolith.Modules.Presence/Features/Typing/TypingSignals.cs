@@ -1,4 +1,5 @@
 using ChatMonolith.BuildingBlocks.Errors;
+using ChatMonolith.BuildingBlocks.Grpc;
 using ChatMonolith.BuildingBlocks.Security;
 using ChatMonolith.Modules.Messaging.Contracts.Delivery;
 using ChatMonolith.Modules.Presence.Data;
@@ -68,6 +69,6 @@ public sealed class TypingSignals
         ConversationId = conversationId.ToString(),
         UserId = userId.ToString(),
         Typing = typing,
-        ExpiresAt = expiresAt is { } at ? Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(at) : null,
+        ExpiresAt = ProtoTime.From(expiresAt),
     };
 }

@@ -5,19 +5,20 @@ using Wolverine;
 
 namespace ChatMonolith.Modules.Receipts.Features.Recording;
 
-/// <summary>A conversation's members as Receipts knows them.</summary>
-internal sealed record KnownConversation(Guid ConversationId, bool IsGroup, IReadOnlyList<KnownMember> Members)
+/// <summary>
+/// A conversation's members as Receipts knows them; its <paramref name="LastSeq"/> only when Messaging was asked (the
+/// read model does not follow every message).
+/// </summary>
+internal sealed record KnownConversation(Guid ConversationId, bool IsGroup, IReadOnlyList<KnownMember> Members, long? LastSeq = null)
 {
     public IEnumerable<KnownMember> Active => Members.Where(m => m.RemovedSeq is null);
-
-    /// <summary>The highest seq Receipts has heard of in the conversation: everything is everyone's when nobody else is left.</summary>
-    public long LastKnownSeq => Members.Max(m => Math.Max(m.JoinedSeq, m.RemovedSeq ?? 0));
 }
 
 /// <summary>
 /// The conversations of a window's moves, from the members read model that Messaging's events keep. A conversation the
 /// read model does not know yet, or in which it does not know a mover as a member, is in the few milliseconds between
-/// Messaging's commit and the event's handling: that one is asked of Messaging (docs/adr/0016).
+/// Messaging's commit and the event's handling: that one is asked of Messaging (docs/adr/0016). So is a group whose
+/// mover is its only member left, whose ticks are the conversation's last seq.
 /// </summary>
 internal static class KnownConversations
 {
@@ -29,7 +30,7 @@ internal static class KnownConversations
             .GroupBy(m => m.ConversationId)
             .ToDictionary(g => g.Key, g => new KnownConversation(g.Key, g.Any(m => m.IsGroup), [.. g]));
         var unknown = movers
-            .Where(m => !known.TryGetValue(m.ConversationId, out var c) || !c.Active.Any(x => x.UserId == m.UserId && x.JoinedSeq > 0))
+            .Where(m => !known.TryGetValue(m.ConversationId, out var c) || !c.Active.Any(x => x.UserId == m.UserId) || c.Active.Count() < 2)
             .Select(m => m.ConversationId)
             .Distinct()
             .ToList();
@@ -41,7 +42,7 @@ internal static class KnownConversations
                 known[c.ConversationId] = new KnownConversation(c.ConversationId, c.IsGroup, [.. c.Members.Select(m => new KnownMember
                 {
                     ConversationId = c.ConversationId, UserId = m.UserId, IsGroup = c.IsGroup, JoinedSeq = m.JoinedSeq, RemovedSeq = m.RemovedSeq,
-                })]);
+                })], c.LastSeq);
             }
         }
 

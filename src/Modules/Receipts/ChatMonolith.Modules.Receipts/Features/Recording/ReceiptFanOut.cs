@@ -1,8 +1,8 @@
+using ChatMonolith.BuildingBlocks.Grpc;
 using ChatMonolith.Modules.Messaging.Contracts.Delivery;
 using ChatMonolith.Modules.Messaging.Contracts.Queries;
 using ChatMonolith.Modules.Receipts.Data;
 using ChatMonolith.Protos.Receipts.V1;
-using Google.Protobuf.WellKnownTypes;
 using Microsoft.EntityFrameworkCore;
 using Wolverine;
 
@@ -92,13 +92,11 @@ internal sealed class ReceiptFanOut(IMessageBus bus, ReceiptsDbContext db)
             ConversationId = move.ConversationId.ToString(),
             UserId = move.UserId.ToString(),
             DeliveredSeq = move.DeliveredSeq,
-            DeliveredAt = Time(move.DeliveredAt),
+            DeliveredAt = ProtoTime.From(move.DeliveredAt),
             ReadSeq = readShown ? move.ReadSeq : 0,
-            ReadAt = readShown ? Time(move.ReadAt) : null,
+            ReadAt = readShown ? ProtoTime.From(move.ReadAt) : null,
             DeliveredToAllSeq = ticks.DeliveredToAllBut(recipient),
             ReadByAllSeq = readsShared ? ticks.ReadByAllBut(recipient) : 0,
         };
     }
-
-    private static Timestamp? Time(DateTimeOffset? at) => at is { } value ? Timestamp.FromDateTimeOffset(value) : null;
 }

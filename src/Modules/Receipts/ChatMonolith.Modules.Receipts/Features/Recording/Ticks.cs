@@ -18,7 +18,8 @@ internal sealed class Ticks
             var floor = m.JoinedSeq - 1;
             return (m.UserId, Delivered: Math.Max(Math.Max(delivered, read), floor), Read: Math.Max(read, floor));
         }).ToList();
-        _lastSeq = Math.Max(conversation.LastKnownSeq, watermarks.Values.Select(w => Math.Max(w.Delivered, w.Read)).DefaultIfEmpty().Max());
+        // Needed only when nobody else is left, and then known: KnownConversations asks Messaging for such a conversation.
+        _lastSeq = conversation.LastSeq ?? 0;
         _delivered = [.. active.Select(m => (m.UserId, m.Delivered)).OrderBy(m => m.Delivered)];
         _read = [.. active.Select(m => (m.UserId, m.Read)).OrderBy(m => m.Read)];
     }
