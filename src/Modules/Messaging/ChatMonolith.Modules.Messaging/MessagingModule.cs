@@ -11,12 +11,15 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Wolverine;
 
 namespace ChatMonolith.Modules.Messaging;
 
 /// <summary>Conversations, the ordered log of each, and the streams that deliver it to devices.</summary>
 public sealed class MessagingModule : IModule
 {
+    private const string DeliveryQueue = "messaging-delivery";
+
     public string Name => MessagingDbContext.Schema;
 
     public void AddServices(IServiceCollection services, IConfiguration configuration)
@@ -28,10 +31,17 @@ public sealed class MessagingModule : IModule
         services.AddSingleton<DeliveryLog>();
         services.AddScoped<DeviceStreams>();
         services.AddSingleton(sp => new GroupLimits(sp.GetRequiredService<IOptions<MessagingOptions>>()));
-        services.AddScoped<CommandDispatcher>();
         services.AddSingleton<SendGroupCommit>();
         services.AddHostedService(sp => sp.GetRequiredService<SendGroupCommit>());
         services.AddScoped<StreamRequests>();
+        services.ConfigureWolverine(wolverine =>
+        {
+            // Deliveries keep their commit order (a stream that gets an entry out of order reads the gap from the
+            // database) and are not persisted: the log is the truth, and streams live in this process's memory.
+            wolverine.PublishMessage<DeliverEntries>().ToLocalQueue(DeliveryQueue);
+            wolverine.LocalQueue(DeliveryQueue).Sequential().BufferedInMemory();
+            wolverine.Policies.Add<RetryConcurrentTwins>();
+        });
     }
 
     public void MapEndpoints(IEndpointRouteBuilder endpoints)

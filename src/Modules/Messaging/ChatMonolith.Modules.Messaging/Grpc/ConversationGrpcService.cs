@@ -1,6 +1,5 @@
 using ChatMonolith.BuildingBlocks.Errors;
 using ChatMonolith.BuildingBlocks.Security;
-using ChatMonolith.Modules.Messaging.Features;
 using ChatMonolith.Modules.Messaging.Features.Conversations;
 using ChatMonolith.Modules.Messaging.Features.History;
 using ChatMonolith.Protos.Messaging.V1;
@@ -10,19 +9,19 @@ using static ChatMonolith.Modules.Messaging.Grpc.MessagingProtoMapping;
 
 namespace ChatMonolith.Modules.Messaging.Grpc;
 
-internal sealed class ConversationGrpcService(IMessageBus bus, CommandDispatcher dispatcher) : ConversationService.ConversationServiceBase
+internal sealed class ConversationGrpcService(IMessageBus bus) : ConversationService.ConversationServiceBase
 {
     public override async Task<OpenDirectChatResponse> OpenDirectChat(OpenDirectChatRequest request, ServerCallContext context)
     {
         var userId = Validator.Parse(v => v.Uuid(request.UserId, "user_id"));
-        var change = await dispatcher.InvokeAsync<ConversationChange>(new OpenDirectChat(context.GetCaller(), userId), context.CancellationToken);
+        var change = await bus.InvokeAsync<ConversationChange>(new OpenDirectChat(context.GetCaller(), userId), context.CancellationToken);
         return new OpenDirectChatResponse { Conversation = ToProto(change.Conversation) };
     }
 
     public override async Task<CreateGroupResponse> CreateGroup(CreateGroupRequest request, ServerCallContext context)
     {
         var members = Validator.Parse(v => request.MemberIds.Select((id, i) => v.Uuid(id, $"member_ids[{i}]")).ToList());
-        var change = await dispatcher.InvokeAsync<ConversationChange>(new CreateGroup(context.GetCaller(), request.Title, members), context.CancellationToken);
+        var change = await bus.InvokeAsync<ConversationChange>(new CreateGroup(context.GetCaller(), request.Title, members), context.CancellationToken);
         return new CreateGroupResponse { Conversation = ToProto(change.Conversation) };
     }
 
@@ -30,28 +29,28 @@ internal sealed class ConversationGrpcService(IMessageBus bus, CommandDispatcher
     {
         var (conversationId, users) = Validator.Parse(v => (v.Uuid(request.ConversationId, "conversation_id"),
             request.UserIds.Select((id, i) => v.Uuid(id, $"user_ids[{i}]")).ToList()));
-        var change = await dispatcher.InvokeAsync<ConversationChange>(new AddMembers(context.GetCaller(), conversationId, users), context.CancellationToken);
+        var change = await bus.InvokeAsync<ConversationChange>(new AddMembers(context.GetCaller(), conversationId, users), context.CancellationToken);
         return new AddMembersResponse { Seq = change.Seq };
     }
 
     public override async Task<RemoveMemberResponse> RemoveMember(RemoveMemberRequest request, ServerCallContext context)
     {
         var (conversationId, userId) = Validator.Parse(v => (v.Uuid(request.ConversationId, "conversation_id"), v.Uuid(request.UserId, "user_id")));
-        var change = await dispatcher.InvokeAsync<ConversationChange>(new RemoveMember(context.GetCaller(), conversationId, userId), context.CancellationToken);
+        var change = await bus.InvokeAsync<ConversationChange>(new RemoveMember(context.GetCaller(), conversationId, userId), context.CancellationToken);
         return new RemoveMemberResponse { Seq = change.Seq };
     }
 
     public override async Task<LeaveGroupResponse> LeaveGroup(LeaveGroupRequest request, ServerCallContext context)
     {
         var conversationId = Validator.Parse(v => v.Uuid(request.ConversationId, "conversation_id"));
-        var change = await dispatcher.InvokeAsync<ConversationChange>(new LeaveGroup(context.GetCaller(), conversationId), context.CancellationToken);
+        var change = await bus.InvokeAsync<ConversationChange>(new LeaveGroup(context.GetCaller(), conversationId), context.CancellationToken);
         return new LeaveGroupResponse { Seq = change.Seq };
     }
 
     public override async Task<RenameGroupResponse> RenameGroup(RenameGroupRequest request, ServerCallContext context)
     {
         var conversationId = Validator.Parse(v => v.Uuid(request.ConversationId, "conversation_id"));
-        var change = await dispatcher.InvokeAsync<ConversationChange>(new RenameGroup(context.GetCaller(), conversationId, request.Title), context.CancellationToken);
+        var change = await bus.InvokeAsync<ConversationChange>(new RenameGroup(context.GetCaller(), conversationId, request.Title), context.CancellationToken);
         return new RenameGroupResponse { Seq = change.Seq };
     }
 
@@ -62,7 +61,7 @@ internal sealed class ConversationGrpcService(IMessageBus bus, CommandDispatcher
             v.Require(request.Role is MemberRole.Admin or MemberRole.Member, "role", "must be MEMBER_ROLE_ADMIN or MEMBER_ROLE_MEMBER");
             return (v.Uuid(request.ConversationId, "conversation_id"), v.Uuid(request.UserId, "user_id"));
         });
-        var change = await dispatcher.InvokeAsync<ConversationChange>(
+        var change = await bus.InvokeAsync<ConversationChange>(
             new SetMemberRole(context.GetCaller(), conversationId, userId, request.Role == MemberRole.Admin), context.CancellationToken);
         return new SetMemberRoleResponse { Seq = change.Seq };
     }

@@ -1,6 +1,10 @@
+using ChatMonolith.BuildingBlocks.Security;
+using ChatMonolith.Modules.Messaging.Features.Conversations;
 using ChatMonolith.Protos.Messaging.V1;
 using ChatMonolith.Testing;
 using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Wolverine;
 using static ChatMonolith.Modules.Messaging.Tests.Features.DeliveryTests;
 
 namespace ChatMonolith.Modules.Messaging.Tests.Features;
@@ -18,6 +22,28 @@ public sealed class MembershipTests(ChatHostFixture host) : IClassFixture<ChatHo
 
         Assert.Single(opened.Select(c => c.ConversationId).Distinct());
         Assert.Equal(1, opened[0].LastSeq);
+    }
+
+    [Fact]
+    public async Task Given_a_group_change_started_inside_the_host_not_by_a_call_When_it_commits_Then_the_members_devices_hear_it()
+    {
+        var admin = await host.Channel.RegisterAndLoginAsync();
+        var member = await host.Channel.RegisterAndLoginAsync();
+        var group = await host.Channel.CreateGroupAsync(admin, "before", [member]);
+        await using var phone = await DeviceStream.ConnectAsync(host.Channel, member, Cursor(group, 1));
+        await phone.CaughtUpAsync();
+
+        // As a handler or a scheduled job would run it: through the bus, with no gRPC call around it.
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var caller = new Caller(Guid.Parse(admin.UserId), Guid.Parse(admin.DeviceId));
+            await scope.ServiceProvider.GetRequiredService<IMessageBus>()
+                .InvokeAsync<ConversationChange>(new RenameGroup(caller, Guid.Parse(group.ConversationId), "after"));
+        }
+
+        Assert.Equal("after", (await phone.NextAsync(e => e.ConversationChanged is not null)).ConversationChanged.Conversation.Title);
+        var entry = (await phone.NextAsync(e => e.Message?.ConversationId == group.ConversationId)).Message;
+        Assert.Equal((2L, SystemEvent.Types.Kind.GroupRenamed, "after"), (entry.Seq, entry.System.Kind, entry.System.Title));
     }
 
     [Fact]

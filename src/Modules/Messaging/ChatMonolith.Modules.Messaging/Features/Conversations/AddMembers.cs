@@ -45,7 +45,7 @@ public static class AddMembersHandler
 
                 return Task.CompletedTask;
             },
-            clock, cancellationToken);
+            events, clock, cancellationToken);
         return (change, events);
     }
 

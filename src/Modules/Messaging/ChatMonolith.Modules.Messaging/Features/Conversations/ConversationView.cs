@@ -14,5 +14,8 @@ public sealed record ConversationView(
     long? RemovedSeq,
     long UnreadCount);
 
-/// <summary>The result of a command that changed a conversation: the new state and the system event to deliver.</summary>
-public sealed record ConversationChange(ConversationView Conversation, long Seq, FanOut? FanOut) : IHasFanOut;
+/// <summary>
+/// The result of a command that changed a conversation: its new state as the caller sees it, and the seq of the
+/// system event that recorded the change (its delivery is a <see cref="Delivery.DeliverEntries"/> the handler cascades).
+/// </summary>
+public sealed record ConversationChange(ConversationView Conversation, long Seq);

@@ -1,6 +1,7 @@
 using ChatMonolith.BuildingBlocks.Errors;
 using ChatMonolith.BuildingBlocks.Security;
 using ChatMonolith.Modules.Messaging.Data;
+using ChatMonolith.Modules.Messaging.Delivery;
 using Microsoft.Extensions.Options;
 using Wolverine;
 
@@ -28,7 +29,8 @@ public static class CreateGroupHandler
         await db.SaveChangesAsync(cancellationToken);
 
         var view = await ConversationReader.ReadAsync(db, conversation, creator, cancellationToken);
-        return (new ConversationChange(view, 1, new FanOut([command.Caller.UserId, .. others], created.ToView())), events);
+        events.Add(DeliverEntries.Change([command.Caller.UserId, .. others], created.ToView(), view));
+        return (new ConversationChange(view, 1), events);
     }
 }
 

@@ -1,17 +1,19 @@
 using ChatMonolith.Modules.Messaging.Data;
+using ChatMonolith.Modules.Messaging.Delivery;
 using Microsoft.EntityFrameworkCore;
+using Wolverine;
 
 namespace ChatMonolith.Modules.Messaging.Features.Conversations;
 
 internal static class GroupChange
 {
     /// <summary>
-    /// Appends the system event of a change, saves, and says who gets it: every member after the change, plus
-    /// <paramref name="alsoNotify"/> (a removed member learns of their own removal).
+    /// Appends the system event of a change, saves, and adds its delivery to <paramref name="events"/>: to every
+    /// member after the change, plus <paramref name="alsoNotify"/> (a removed member learns of their own removal).
     /// </summary>
     public static async Task<ConversationChange> CommitAsync(
         MessagingDbContext db, Guid conversationId, Guid actorId, SystemEventKind kind, Guid[] userIds, string? title,
-        Func<long, Task> applyAtSeq, TimeProvider clock, CancellationToken cancellationToken, params Guid[] alsoNotify)
+        Func<long, Task> applyAtSeq, OutgoingMessages events, TimeProvider clock, CancellationToken cancellationToken, params Guid[] alsoNotify)
     {
         var now = clock.GetUtcNow();
         var entry = await ConversationLog.AppendAsync(
@@ -26,6 +28,7 @@ internal static class GroupChange
         var actor = await db.Members.AsNoTracking().SingleAsync(m => m.ConversationId == conversationId && m.UserId == actorId, cancellationToken);
         var recipients = (await Membership.ActiveMemberIdsAsync(db, conversationId, cancellationToken)).Union(alsoNotify).ToList();
         var view = await ConversationReader.ReadAsync(db, conversation, actor, cancellationToken);
-        return new ConversationChange(view, entry.Seq, new FanOut(recipients, entry.ToView()));
+        events.Add(DeliverEntries.Change(recipients, entry.ToView(), view));
+        return new ConversationChange(view, entry.Seq);
     }
 }

@@ -45,7 +45,7 @@ public static class LeaveGroupHandler
                 events.Add(new MemberRemoved(command.ConversationId, member.UserId, seq));
                 return Task.CompletedTask;
             },
-            clock, cancellationToken, alsoNotify: member.UserId);
+            events, clock, cancellationToken, alsoNotify: member.UserId);
         return (change, events);
     }
 }

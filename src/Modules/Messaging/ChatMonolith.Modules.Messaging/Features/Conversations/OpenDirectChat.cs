@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using ChatMonolith.BuildingBlocks.Errors;
 using ChatMonolith.BuildingBlocks.Security;
 using ChatMonolith.Modules.Messaging.Data;
+using ChatMonolith.Modules.Messaging.Delivery;
 using Microsoft.EntityFrameworkCore;
 using Wolverine;
 
@@ -26,7 +27,7 @@ public static class OpenDirectChatHandler
         if (existing is not null)
         {
             var member = await db.Members.AsNoTracking().SingleAsync(m => m.ConversationId == conversationId && m.UserId == me, cancellationToken);
-            return (new ConversationChange(await ConversationReader.ReadAsync(db, existing, member, cancellationToken), existing.LastSeq, null), events);
+            return (new ConversationChange(await ConversationReader.ReadAsync(db, existing, member, cancellationToken), existing.LastSeq), events);
         }
 
         await UserDirectory.RequireExistAsync(bus, [command.OtherUserId], cancellationToken);
@@ -36,7 +37,8 @@ public static class OpenDirectChatHandler
         await db.SaveChangesAsync(cancellationToken);
 
         var view = await ConversationReader.ReadAsync(db, conversation, creator, cancellationToken);
-        return (new ConversationChange(view, 1, new FanOut([me, command.OtherUserId], created.ToView())), events);
+        events.Add(DeliverEntries.Change([me, command.OtherUserId], created.ToView(), view));
+        return (new ConversationChange(view, 1), events);
     }
 
     /// <summary>The same id for a pair in either order, so opening a direct chat twice, even at once, finds one conversation.</summary>

@@ -31,7 +31,7 @@ public static class RemoveMemberHandler
                 events.Add(new MemberRemoved(command.ConversationId, command.UserId, seq));
                 return Task.CompletedTask;
             },
-            clock, cancellationToken, alsoNotify: command.UserId);
+            events, clock, cancellationToken, alsoNotify: command.UserId);
         return (change, events);
     }
 }

@@ -1,6 +1,7 @@
 using ChatMonolith.BuildingBlocks.Errors;
 using ChatMonolith.BuildingBlocks.Security;
 using ChatMonolith.Modules.Messaging.Data;
+using Wolverine;
 
 namespace ChatMonolith.Modules.Messaging.Features.Conversations;
 
@@ -8,7 +9,7 @@ public sealed record RenameGroup(Caller Caller, Guid ConversationId, string Titl
 
 public static class RenameGroupHandler
 {
-    public static async Task<ConversationChange> Handle(
+    public static async Task<(ConversationChange, OutgoingMessages)> Handle(
         RenameGroup command, MessagingDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
         var title = command.Title.Trim();
@@ -16,12 +17,14 @@ public static class RenameGroupHandler
         var (conversation, _) = await Membership.RequireGroupAdminAsync(db, command.ConversationId, command.Caller.UserId, cancellationToken);
         db.Attach(conversation);
 
-        return await GroupChange.CommitAsync(db, command.ConversationId, command.Caller.UserId, SystemEventKind.GroupRenamed, [], title,
+        var events = new OutgoingMessages();
+        var change = await GroupChange.CommitAsync(db, command.ConversationId, command.Caller.UserId, SystemEventKind.GroupRenamed, [], title,
             _ =>
             {
                 conversation.Title = title;
                 return Task.CompletedTask;
             },
-            clock, cancellationToken);
+            events, clock, cancellationToken);
+        return (change, events);
     }
 }

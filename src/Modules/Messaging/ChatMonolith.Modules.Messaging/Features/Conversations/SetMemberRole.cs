@@ -2,6 +2,7 @@ using ChatMonolith.BuildingBlocks.Errors;
 using ChatMonolith.BuildingBlocks.Security;
 using ChatMonolith.Modules.Messaging.Data;
 using Microsoft.EntityFrameworkCore;
+using Wolverine;
 
 namespace ChatMonolith.Modules.Messaging.Features.Conversations;
 
@@ -10,7 +11,7 @@ public sealed record SetMemberRole(Caller Caller, Guid ConversationId, Guid User
 
 public static class SetMemberRoleHandler
 {
-    public static async Task<ConversationChange> Handle(
+    public static async Task<(ConversationChange, OutgoingMessages)> Handle(
         SetMemberRole command, MessagingDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
         await Membership.RequireGroupAdminAsync(db, command.ConversationId, command.Caller.UserId, cancellationToken);
@@ -29,12 +30,14 @@ public static class SetMemberRoleHandler
         }
 
         var kind = command.MakeAdmin ? SystemEventKind.MemberPromoted : SystemEventKind.MemberDemoted;
-        return await GroupChange.CommitAsync(db, command.ConversationId, command.Caller.UserId, kind, [target.UserId], null,
+        var events = new OutgoingMessages();
+        var change = await GroupChange.CommitAsync(db, command.ConversationId, command.Caller.UserId, kind, [target.UserId], null,
             _ =>
             {
                 target.Role = role;
                 return Task.CompletedTask;
             },
-            clock, cancellationToken);
+            events, clock, cancellationToken);
+        return (change, events);
     }
 }

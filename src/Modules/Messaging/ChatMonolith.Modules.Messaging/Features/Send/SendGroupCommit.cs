@@ -16,8 +16,8 @@ namespace ChatMonolith.Modules.Messaging.Features.Send;
 /// <summary>
 /// Group commit of sends. Sends that arrive while a transaction is being written wait for the next one and go in
 /// together: per conversation a lock and its send statements (<see cref="SendStatement"/>), all in one round trip, one
-/// commit and one WAL flush, with one <see cref="MessagesStored"/> event in the same transaction (Wolverine's outbox).
-/// A send is acknowledged, and delivered, only after its transaction has committed. If a batch fails, each of its sends
+/// commit and one WAL flush, with one <see cref="MessagesStored"/> event and one <see cref="DeliverEntries"/> in the same
+/// transaction (Wolverine's outbox). A send is acknowledged, and handed to delivery, only after its transaction has committed. If a batch fails, each of its sends
 /// is written again on its own, so one send that cannot be stored never fails the others. Each conversation belongs to
 /// one writer (by its id), which writes its batches one after another: a conversation's sends are stored in the order
 /// they were queued, even while earlier ones are still being written, and two writers never wait for each other on one
@@ -29,7 +29,6 @@ internal sealed class SendGroupCommit : BackgroundService
         ChatException.Unavailable("TRY_AGAIN", "The server is shutting down; send it again.");
 
     private readonly Channel<PendingSend>[] _queues;
-    private readonly DeliveryRouter _router;
     private readonly TimeProvider _clock;
     private readonly ILogger<SendGroupCommit> _logger;
     private readonly MessagingOptions _options;
@@ -40,7 +39,6 @@ internal sealed class SendGroupCommit : BackgroundService
     public SendGroupCommit(
         NpgsqlDataSource dataSource,
         IWolverineRuntime wolverine,
-        DeliveryRouter router,
         MessagingDatabase database,
         TimeProvider clock,
         IOptions<MessagingOptions> options,
@@ -49,7 +47,6 @@ internal sealed class SendGroupCommit : BackgroundService
         _database = database;
         _dataSource = dataSource;
         _wolverine = wolverine;
-        _router = router;
         _clock = clock;
         _logger = logger;
         _options = options.Value;
@@ -58,7 +55,7 @@ internal sealed class SendGroupCommit : BackgroundService
             new BoundedChannelOptions(Math.Max(1, _options.SendQueueCapacity / writers)) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait }))];
     }
 
-    /// <summary>Stores the message and answers once it is committed (and handed to the recipients' streams).</summary>
+    /// <summary>Stores the message and answers once it is committed (and handed to delivery).</summary>
     public async Task<SentMessage> SendAsync(SendMessage command, CancellationToken cancellationToken)
     {
         var stored = await QueueAsync(command, cancellationToken);
@@ -186,7 +183,7 @@ internal sealed class SendGroupCommit : BackgroundService
 
         // Plain Npgsql rather than a DbContext: nothing here needs EF Core, and a scope and context per batch were
         // 13-15 % of the host's CPU samples at 2,500 msg/s (BENCHMARKS.md, step 8). The outbox is Wolverine's, enlisted
-        // in the same transaction: the MessageStored events commit with the messages.
+        // in the same transaction: the MessagesStored event and the delivery are sent only once the messages are committed.
         var outbox = new MessageContext(_wolverine);
         await using var connection = await _dataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
@@ -198,6 +195,7 @@ internal sealed class SendGroupCommit : BackgroundService
 
         var outcomes = new List<(PendingSend Pending, SentMessage? Sent, ChatException? Refused)>(batch.Count);
         var events = new List<MessageStored>(batch.Count);
+        var deliveries = new List<EntryDelivery>(batch.Count);
         await using (var reader = await statements.ExecuteReaderAsync())
         {
             var written = await SendStatement.ReadAsync(reader, writes, citus, CancellationToken.None);
@@ -210,10 +208,12 @@ internal sealed class SendGroupCommit : BackgroundService
                     var outcome = twin ? written[c][index].ForTwin(messageId, now) : written[c][index];
                     try
                     {
-                        outcomes.Add((pending, pending.Command.Accept(outcome, messageId, now, out var stored), null));
+                        var sent = pending.Command.Accept(outcome, messageId, now, out var stored);
+                        outcomes.Add((pending, sent, null));
                         if (stored is not null)
                         {
                             events.Add(stored);
+                            deliveries.Add(sent.Delivery!);
                         }
                     }
                     catch (ChatException refused)
@@ -227,19 +227,15 @@ internal sealed class SendGroupCommit : BackgroundService
         if (events.Count > 0)
         {
             await outbox.PublishAsync(new MessagesStored(events));
+            await outbox.PublishAsync(new DeliverEntries(deliveries)); // in seq order per conversation
         }
 
         await transaction.CommitAsync();
         await FlushOutboxAsync(outbox);
 
-        // Committed: delivered in seq order per conversation, then acknowledged.
+        // Committed, and the delivery handed on: acknowledged.
         foreach (var (pending, sent, refused) in outcomes)
         {
-            if (sent?.FanOut is { } fanOut)
-            {
-                _router.Deliver(fanOut.RecipientIds, fanOut.Message);
-            }
-
             if (sent is not null)
             {
                 pending.Done.TrySetResult(sent);
@@ -253,7 +249,8 @@ internal sealed class SendGroupCommit : BackgroundService
 
     /// <summary>
     /// Committed already: a failure here must not make the batch look failed (its sends would be answered as retries
-    /// and not delivered live). Envelopes that were not sent are durable and Wolverine's durability agent sends them.
+    /// and not delivered live). Durable envelopes that were not sent are sent by Wolverine's durability agent; a delivery
+    /// that was not handed on is read from the log by each stream when its next entry arrives, or on reconnect.
     /// </summary>
     private async Task FlushOutboxAsync(MessageContext outbox)
     {

@@ -2,6 +2,7 @@ using System.Text;
 using ChatMonolith.BuildingBlocks.Errors;
 using ChatMonolith.BuildingBlocks.Security;
 using ChatMonolith.Modules.Messaging.Contracts;
+using ChatMonolith.Modules.Messaging.Delivery;
 
 namespace ChatMonolith.Modules.Messaging.Features.Send;
 
@@ -28,7 +29,7 @@ internal sealed record SendMessage(Caller Caller, Guid ConversationId, Guid Clie
         if (outcome.Earlier is { } earlier)
         {
             // A retry: the same acknowledgement, and nothing delivered twice.
-            return new SentMessage(ConversationId, ClientMsgId, earlier.MessageId, earlier.Seq, earlier.SentAt, FanOut: null);
+            return new SentMessage(ConversationId, ClientMsgId, earlier.MessageId, earlier.Seq, earlier.SentAt, Delivery: null);
         }
 
         if (outcome.StoredSeq is not { } seq)
@@ -41,11 +42,14 @@ internal sealed record SendMessage(Caller Caller, Guid ConversationId, Guid Clie
         var sender = Caller.UserId;
         var view = new MessageView(ConversationId, seq, messageId, sender, ClientMsgId, now, Text, null, [], null);
         stored = new MessageStored(ConversationId, seq, messageId, sender, outcome.MemberIds.Where(m => m != sender).ToList(), Preview(Text), now);
-        return new SentMessage(ConversationId, ClientMsgId, messageId, seq, now, new FanOut(outcome.MemberIds, view));
+        return new SentMessage(ConversationId, ClientMsgId, messageId, seq, now, new EntryDelivery(outcome.MemberIds, view));
     }
 
     private static string Preview(string text) => text.Length <= 100 ? text : text[..100];
 }
 
-/// <summary>The "sent" tick: the message is committed at <see cref="Seq"/>.</summary>
-internal sealed record SentMessage(Guid ConversationId, Guid ClientMsgId, Guid MessageId, long Seq, DateTimeOffset SentAt, FanOut? FanOut);
+/// <summary>
+/// The "sent" tick: the message is committed at <see cref="Seq"/>. <see cref="Delivery"/> is what its recipients get;
+/// a retry of a stored send has none (nothing is delivered twice).
+/// </summary>
+internal sealed record SentMessage(Guid ConversationId, Guid ClientMsgId, Guid MessageId, long Seq, DateTimeOffset SentAt, EntryDelivery? Delivery);
