@@ -112,6 +112,26 @@ public class ChatHostFixture : IAsyncLifetime
         return reader.GetFieldValue<T>(0);
     }
 
+    /// <summary>
+    /// Polls PostgreSQL until a backend of this host's database waits on a lock (a batch of sends behind a row the test
+    /// holds), or until <paramref name="orUntil"/> ends first (the send was answered without waiting).
+    /// </summary>
+    public async Task WaitForALockWaiterAsync(Task? orUntil = null)
+    {
+        using var timeout = new CancellationTokenSource(DeviceStream.Timeout);
+        while (orUntil is not { IsCompleted: true })
+        {
+            var waiting = await ScalarAsync<long>(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
+            if (waiting > 0)
+            {
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(20), timeout.Token);
+        }
+    }
+
     /// <summary>Extra configuration for a fixture of one test class.</summary>
     protected virtual IEnumerable<KeyValuePair<string, string?>> Settings() => [];
 

@@ -73,7 +73,7 @@ public abstract class GroupCommitTests(ChatHostFixture host)
 
         var ids = Enumerable.Range(0, 3).Select(_ => Guid.NewGuid().ToString()).ToArray();
         await phone.SendTextAsync(chat.ConversationId, "first", ids[0]);
-        await WaitForALockWaiterAsync();
+        await host.WaitForALockWaiterAsync();
 
         // Two more queue behind it; the stream queues its sends in order, so once an invalid request after them is
         // answered, both are queued and the writer takes them into its next batch together.
@@ -96,21 +96,6 @@ public abstract class GroupCommitTests(ChatHostFixture host)
         var history = await host.Channel.Conversations().GetMessagesAsync(
             new GetMessagesRequest { ConversationId = chat.ConversationId, Direction = Direction.After, AnchorSeq = 1, PageSize = 10 }, alice.Auth);
         Assert.Equal(["first", "second", "third"], history.Messages.Select(m => m.Text));
-    }
-
-    /// <summary>Until a batch's lock statement waits for the row this test holds.</summary>
-    private async Task WaitForALockWaiterAsync()
-    {
-        await using var watcher = new NpgsqlConnection(host.ConnectionString);
-        await watcher.OpenAsync();
-        await using var waiting = new NpgsqlCommand(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%FOR NO KEY UPDATE%'",
-            watcher);
-        using var timeout = new CancellationTokenSource(DeviceStream.Timeout);
-        while ((long)(await waiting.ExecuteScalarAsync(timeout.Token))! == 0)
-        {
-            await Task.Delay(20, timeout.Token);
-        }
     }
 }
 

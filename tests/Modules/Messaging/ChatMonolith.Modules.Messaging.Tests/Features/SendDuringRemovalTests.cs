@@ -32,7 +32,7 @@ public abstract class SendDuringRemovalTests(ChatHostFixture host)
             """, ("c", conversationId), ("bob", Guid.Parse(bob.UserId)), ("alice", Guid.Parse(alice.UserId)));
 
         var send = RpcAssert.FailsWithAsync(StatusCode.PermissionDenied, () => host.Channel.SendAsync(bob, group.ConversationId, "one last word"));
-        await WaitUntilASendWaitsForTheLockAsync(send);
+        await host.WaitForALockWaiterAsync(orUntil: send);
         await transaction.CommitAsync();
 
         Assert.Equal("NOT_A_MEMBER", (await send).Reason());
@@ -41,23 +41,6 @@ public abstract class SendDuringRemovalTests(ChatHostFixture host)
             "SELECT count(*) FROM messaging.messages WHERE conversation_id = @c AND sender_id = @bob", ("c", conversationId), ("bob", Guid.Parse(bob.UserId)));
         Assert.Equal(0, bobsMessages);
         Assert.Equal(2, lastSeq); // the group's creation and the removal, nothing after
-    }
-
-    /// <summary>Polls PostgreSQL until another backend of this database waits on a lock (the send), or the send ends early.</summary>
-    private async Task WaitUntilASendWaitsForTheLockAsync(Task send)
-    {
-        using var timeout = new CancellationTokenSource(DeviceStream.Timeout);
-        while (!send.IsCompleted)
-        {
-            var waiting = await host.ScalarAsync<long>(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
-            if (waiting > 0)
-            {
-                return;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(20), timeout.Token);
-        }
     }
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, params (string Name, object Value)[] parameters)

@@ -14,10 +14,13 @@ internal sealed record ConversationBatch(Guid ConversationId, IReadOnlyList<Send
 /// conversation, the member list; every send gets one row back, in order.
 /// <para>
 /// On plain PostgreSQL that is two statements for the whole batch: one lock statement and one set-based statement over
-/// arrays, whatever the number of sends and conversations. On Citus (<see cref="Data.MessagingDatabase"/>) every
-/// statement is filtered by one conversation_id, so each is routed to the one shard that holds the conversation: per
-/// conversation a lock, then one lean statement per send for a few sends (<see cref="MaxSendsAlone"/>) or one
-/// set-based statement for more (docs/adr/0014).
+/// arrays, whatever the number of sends and conversations (<see cref="BatchSql"/>). On Citus
+/// (<see cref="Data.MessagingDatabase"/>) every statement is filtered by one conversation_id, so each is routed to the
+/// one shard that holds the conversation: per conversation a lock, then the same set-based statement over that
+/// conversation's sends (<see cref="ConversationSql"/>), or for up to <see cref="MaxSendsAlone"/> sends one lean
+/// statement each (<see cref="SendSql"/>), which costs PostgreSQL a third of the set statement. All three texts are the
+/// same steps with the same columns in and out, so a message field is added to each once; <c>SendVariantsAgreeTests</c>
+/// fails if the ways ever answer differently (docs/adr/0014).
 /// </para>
 /// </summary>
 internal static class SendStatement
@@ -67,9 +70,11 @@ internal static class SendStatement
             FROM (SELECT conversation_id, sender_id, max(seq) AS seq FROM stored GROUP BY conversation_id, sender_id) r
             WHERE mb.conversation_id = r.conversation_id AND mb.user_id = r.sender_id
         )
-        SELECT s.seq, e.seq, e.message_id, e.sent_at,
-               CASE WHEN i.first THEN (SELECT true FROM messaging.conversations c WHERE c.conversation_id = i.conversation_id) IS NOT NULL END,
+        SELECT s.seq AS stored_seq, e.seq AS earlier_seq, e.message_id AS earlier_message_id, e.sent_at AS earlier_sent_at,
+               CASE WHEN i.first THEN (SELECT true FROM messaging.conversations c WHERE c.conversation_id = i.conversation_id) IS NOT NULL END
+                   AS conversation_exists,
                CASE WHEN i.first THEN ARRAY(SELECT user_id FROM messaging.members mb WHERE mb.conversation_id = i.conversation_id AND mb.removed_seq IS NULL) END
+                   AS member_ids
         FROM input i
         LEFT JOIN stored s ON s.message_id = i.message_id
         LEFT JOIN earlier e ON e.n = i.n
@@ -78,9 +83,9 @@ internal static class SendStatement
 
     private const string LockSql = "SELECT 1 FROM messaging.conversations WHERE conversation_id = $1 FOR NO KEY UPDATE";
 
-    // Per conversation (Citus): $1 conversation, $2 senders, $3 client_msg_ids, $4 message ids, $5 now, $6 texts; one
-    // row out per send, in order.
-    private const string Sql = """
+    // Per conversation (Citus): the steps of BatchSql with $1 one conversation, every table filtered by it; the same
+    // arrays $2-$6 and the same row out per send, in order (the first send answers for the conversation).
+    private const string ConversationSql = """
         WITH input AS (
             SELECT * FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $6::text[]) WITH ORDINALITY AS i(sender_id, client_msg_id, message_id, text, n)
         ),
@@ -111,19 +116,18 @@ internal static class SendStatement
             FROM (SELECT sender_id, max(seq) AS seq FROM stored GROUP BY sender_id) r
             WHERE mb.conversation_id = $1 AND mb.user_id = r.sender_id
         )
-        SELECT s.seq, e.seq, e.message_id, e.sent_at,
-               CASE WHEN i.n = 1 THEN EXISTS (SELECT 1 FROM messaging.conversations WHERE conversation_id = $1) END,
-               CASE WHEN i.n = 1 THEN ARRAY(SELECT user_id FROM messaging.members WHERE conversation_id = $1 AND removed_seq IS NULL) END
+        SELECT s.seq AS stored_seq, e.seq AS earlier_seq, e.message_id AS earlier_message_id, e.sent_at AS earlier_sent_at,
+               CASE WHEN i.n = 1 THEN EXISTS (SELECT 1 FROM messaging.conversations WHERE conversation_id = $1) END AS conversation_exists,
+               CASE WHEN i.n = 1 THEN ARRAY(SELECT user_id FROM messaging.members WHERE conversation_id = $1 AND removed_seq IS NULL) END AS member_ids
         FROM input i
         LEFT JOIN stored s ON s.message_id = i.message_id
         LEFT JOIN earlier e ON e.n = i.n
         ORDER BY i.n
         """;
 
-    // The same for one send, with the same parameters as scalars and the same row out. The set statement costs
-    // PostgreSQL about 0.25 ms + 0.02 ms per send, this one about 0.1 ms (BENCHMARKS.md, step 6): up to three sends,
-    // one statement each is cheaper.
-    private const string SingleSql = """
+    // One send (Citus), the same parameters as scalars, $7 whether it is the first of its conversation in the batch
+    // (it answers for the conversation; later ones cannot see the members change under the lock); the same row out.
+    private const string SendSql = """
         WITH earlier AS (
             SELECT seq, message_id, sent_at FROM messaging.messages
             WHERE conversation_id = $1 AND sender_id = $2 AND client_msg_id = $3
@@ -142,16 +146,13 @@ internal static class SendStatement
         read_position AS (
             UPDATE messaging.members SET read_seq = stored.seq FROM stored WHERE conversation_id = $1 AND user_id = $2
         )
-        SELECT (SELECT seq FROM stored), (SELECT seq FROM earlier), (SELECT message_id FROM earlier), (SELECT sent_at FROM earlier),
-               EXISTS (SELECT 1 FROM messaging.conversations WHERE conversation_id = $1),
-               ARRAY(SELECT user_id FROM messaging.members WHERE conversation_id = $1 AND removed_seq IS NULL)
+        SELECT (SELECT seq FROM stored) AS stored_seq, e.seq AS earlier_seq, e.message_id AS earlier_message_id, e.sent_at AS earlier_sent_at,
+               CASE WHEN $7 THEN EXISTS (SELECT 1 FROM messaging.conversations WHERE conversation_id = $1) END AS conversation_exists,
+               CASE WHEN $7 THEN ARRAY(SELECT user_id FROM messaging.members WHERE conversation_id = $1 AND removed_seq IS NULL) END AS member_ids
+        FROM (SELECT 1) one LEFT JOIN earlier e ON true
         """;
 
-    /// <summary>A later send to the same conversation in a batch: the members cannot have changed under the lock.</summary>
-    private static readonly string SingleSqlWithoutMembers = SingleSql.Replace(
-        "ARRAY(SELECT user_id FROM messaging.members WHERE conversation_id = $1 AND removed_seq IS NULL)", "NULL::uuid[]", StringComparison.Ordinal);
-
-    /// <summary>Up to this many sends to a conversation in a batch take one statement each; more take the set statement.</summary>
+    /// <summary>Up to this many sends to a conversation in a batch (Citus) take <see cref="SendSql"/> each; more take <see cref="ConversationSql"/>.</summary>
     public const int MaxSendsAlone = 3;
 
     /// <summary>
@@ -164,27 +165,26 @@ internal static class SendStatement
         {
             foreach (var conversation in conversations)
             {
-                AddLock(batch, conversation.ConversationId);
+                var locks = new NpgsqlBatchCommand(LockSql);
+                locks.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = conversation.ConversationId });
+                batch.BatchCommands.Add(locks);
+
                 AddForConversation(batch, conversation, now);
             }
 
             return;
         }
 
-        var sends = conversations.SelectMany(c => c.Sends.Select((send, i) => (c.ConversationId, Send: send, MessageId: c.MessageIds[i], First: i == 0))).ToList();
-        var locks = new NpgsqlBatchCommand(LockAllSql);
-        locks.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. conversations.Select(c => c.ConversationId)] });
-        batch.BatchCommands.Add(locks);
+        var all = conversations.SelectMany(c => c.Sends.Select((send, i) => (c.ConversationId, Send: send, MessageId: c.MessageIds[i], First: i == 0))).ToList();
+        var lockAll = new NpgsqlBatchCommand(LockAllSql);
+        lockAll.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. conversations.Select(c => c.ConversationId)] });
+        batch.BatchCommands.Add(lockAll);
 
-        var statement = new NpgsqlBatchCommand(BatchSql);
-        statement.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. sends.Select(s => s.ConversationId)] });
-        statement.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. sends.Select(s => s.Send.Caller.UserId)] });
-        statement.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. sends.Select(s => s.Send.ClientMsgId)] });
-        statement.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. sends.Select(s => s.MessageId)] });
-        statement.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
-        statement.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. sends.Select(s => s.Send.Text)] });
-        statement.Parameters.Add(new NpgsqlParameter<bool[]> { TypedValue = [.. sends.Select(s => s.First)] });
-        batch.BatchCommands.Add(statement);
+        var batchStatement = new NpgsqlBatchCommand(BatchSql);
+        batchStatement.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. all.Select(s => s.ConversationId)] });
+        AddSendArrays(batchStatement, [.. all.Select(s => (s.Send, s.MessageId))], now);
+        batchStatement.Parameters.Add(new NpgsqlParameter<bool[]> { TypedValue = [.. all.Select(s => s.First)] });
+        batch.BatchCommands.Add(batchStatement);
     }
 
     /// <summary>
@@ -200,11 +200,11 @@ internal static class SendStatement
             foreach (var conversation in conversations)
             {
                 await reader.NextResultAsync(cancellationToken); // past the lock
-                var statements = conversation.Sends.Count <= MaxSendsAlone ? conversation.Sends.Count : 1;
                 var rows = new List<SendOutcome>(conversation.Sends.Count);
+                var statements = conversation.Sends.Count <= MaxSendsAlone ? conversation.Sends.Count : 1;
                 for (var statement = 0; statement < statements; statement++)
                 {
-                    await ReadRowsAsync(reader, rows, conversation.Sends.Count - rows.Count, cancellationToken);
+                    await new SendRows(reader).ReadAsync(rows, conversation.Sends.Count - rows.Count, cancellationToken);
                     await reader.NextResultAsync(cancellationToken);
                 }
 
@@ -215,22 +215,16 @@ internal static class SendStatement
         }
 
         await reader.NextResultAsync(cancellationToken); // past the locks
+        var batchRows = new SendRows(reader);
         foreach (var conversation in conversations)
         {
             var rows = new List<SendOutcome>(conversation.Sends.Count);
-            await ReadRowsAsync(reader, rows, conversation.Sends.Count, cancellationToken);
+            await batchRows.ReadAsync(rows, conversation.Sends.Count, cancellationToken);
             outcomes.Add(Checked(rows, conversation));
         }
 
         await reader.NextResultAsync(cancellationToken);
         return outcomes;
-    }
-
-    private static void AddLock(NpgsqlBatch batch, Guid conversationId)
-    {
-        var statement = new NpgsqlBatchCommand(LockSql);
-        statement.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = conversationId });
-        batch.BatchCommands.Add(statement);
     }
 
     private static void AddForConversation(NpgsqlBatch batch, ConversationBatch conversation, DateTimeOffset now)
@@ -240,46 +234,63 @@ internal static class SendStatement
         {
             for (var i = 0; i < sends.Count; i++)
             {
-                var single = new NpgsqlBatchCommand(i == 0 ? SingleSql : SingleSqlWithoutMembers);
+                var single = new NpgsqlBatchCommand(SendSql);
                 single.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = conversationId });
                 single.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = sends[i].Caller.UserId });
                 single.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = sends[i].ClientMsgId });
                 single.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = messageIds[i] });
                 single.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
                 single.Parameters.Add(new NpgsqlParameter<string> { TypedValue = sends[i].Text });
+                single.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = i == 0 });
                 batch.BatchCommands.Add(single);
             }
 
             return;
         }
 
-        var statement = new NpgsqlBatchCommand(Sql);
+        var statement = new NpgsqlBatchCommand(ConversationSql);
         statement.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = conversationId });
-        statement.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = sends.Select(s => s.Caller.UserId).ToArray() });
-        statement.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = sends.Select(s => s.ClientMsgId).ToArray() });
-        statement.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = messageIds.ToArray() });
-        statement.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
-        statement.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = sends.Select(s => s.Text).ToArray() });
+        AddSendArrays(statement, [.. sends.Select((send, i) => (send, messageIds[i]))], now);
         batch.BatchCommands.Add(statement);
     }
 
+    // $2 senders, $3 client_msg_ids, $4 message ids, $5 now, $6 texts: the same in both statements.
+    private static void AddSendArrays(NpgsqlBatchCommand statement, IReadOnlyList<(SendMessage Send, Guid MessageId)> sends, DateTimeOffset now)
+    {
+        statement.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. sends.Select(s => s.Send.Caller.UserId)] });
+        statement.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. sends.Select(s => s.Send.ClientMsgId)] });
+        statement.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. sends.Select(s => s.MessageId)] });
+        statement.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
+        statement.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. sends.Select(s => s.Send.Text)] });
+    }
+
     /// <summary>
-    /// Reads up to <paramref name="count"/> rows of the current result set; the first row of a conversation says
+    /// The rows of one send statement, read by column name: one per send, the first of each conversation saying
     /// whether it exists and who its members are, for all its sends.
     /// </summary>
-    private static async Task ReadRowsAsync(NpgsqlDataReader reader, List<SendOutcome> rows, int count, CancellationToken cancellationToken)
+    private sealed class SendRows(NpgsqlDataReader reader)
     {
-        for (var read = 0; read < count && await reader.ReadAsync(cancellationToken); read++)
+        private readonly int _storedSeq = reader.GetOrdinal("stored_seq");
+        private readonly int _earlierSeq = reader.GetOrdinal("earlier_seq");
+        private readonly int _earlierMessageId = reader.GetOrdinal("earlier_message_id");
+        private readonly int _earlierSentAt = reader.GetOrdinal("earlier_sent_at");
+        private readonly int _conversationExists = reader.GetOrdinal("conversation_exists");
+        private readonly int _memberIds = reader.GetOrdinal("member_ids");
+
+        /// <summary>Adds up to <paramref name="count"/> rows to <paramref name="rows"/>, those of one conversation.</summary>
+        public async Task ReadAsync(List<SendOutcome> rows, int count, CancellationToken cancellationToken)
         {
-            rows.Add(rows.Count == 0
-                ? new SendOutcome(StoredSeq(reader), Earlier(reader), reader.GetBoolean(4), reader.GetFieldValue<Guid[]>(5))
-                : new SendOutcome(StoredSeq(reader), Earlier(reader), rows[0].ConversationExists, rows[0].MemberIds));
+            for (var read = 0; read < count && await reader.ReadAsync(cancellationToken); read++)
+            {
+                long? storedSeq = reader.IsDBNull(_storedSeq) ? null : reader.GetInt64(_storedSeq);
+                (long, Guid, DateTimeOffset)? earlier = reader.IsDBNull(_earlierSeq)
+                    ? null
+                    : (reader.GetInt64(_earlierSeq), reader.GetGuid(_earlierMessageId), reader.GetFieldValue<DateTimeOffset>(_earlierSentAt));
+                rows.Add(rows.Count == 0
+                    ? new SendOutcome(storedSeq, earlier, reader.GetBoolean(_conversationExists), reader.GetFieldValue<Guid[]>(_memberIds))
+                    : new SendOutcome(storedSeq, earlier, rows[0].ConversationExists, rows[0].MemberIds));
+            }
         }
-
-        static long? StoredSeq(NpgsqlDataReader reader) => reader.IsDBNull(0) ? null : reader.GetInt64(0);
-
-        static (long, Guid, DateTimeOffset)? Earlier(NpgsqlDataReader reader) =>
-            reader.IsDBNull(1) ? null : (reader.GetInt64(1), reader.GetGuid(2), reader.GetFieldValue<DateTimeOffset>(3));
     }
 
     private static List<SendOutcome> Checked(List<SendOutcome> rows, ConversationBatch conversation) =>
