@@ -182,7 +182,7 @@ internal sealed class SendGroupCommit : BackgroundService
         var conversations = ConversationSends.Of(batch, now);
 
         // Plain Npgsql rather than a DbContext: nothing here needs EF Core, and a scope and context per batch were
-        // 13-15 % of the host's CPU samples at 2,500 msg/s (BENCHMARKS.md, step 8). The outbox is Wolverine's, enlisted
+        // 13-15 % of the host's CPU samples at 2,500 msg/s (docs/benchmarks-history.md, step 8). The outbox is Wolverine's, enlisted
         // in the same transaction: the MessagesStored event and the delivery are sent only once the messages are committed.
         var outbox = new MessageContext(_wolverine);
         await using var connection = await _dataSource.OpenConnectionAsync();
