@@ -1,7 +1,6 @@
 using ChatMonolith.Protos.Messaging.V1;
 using ChatMonolith.Testing;
 using Grpc.Core;
-using Npgsql;
 
 namespace ChatMonolith.Modules.Messaging.Tests.Features;
 
@@ -62,14 +61,7 @@ public abstract class GroupCommitTests(ChatHostFixture host)
         await phone.CaughtUpAsync();
 
         // Another transaction holds the conversation's row: the batch with the first send waits for it.
-        await using var holder = new NpgsqlConnection(host.ConnectionString);
-        await holder.OpenAsync();
-        await using var holding = await holder.BeginTransactionAsync();
-        await using (var lockRow = new NpgsqlCommand("SELECT 1 FROM messaging.conversations WHERE conversation_id = $1 FOR UPDATE", holder, holding))
-        {
-            lockRow.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = Guid.Parse(chat.ConversationId) });
-            await lockRow.ExecuteScalarAsync();
-        }
+        await using var held = await HeldConversation.HoldAsync(host.ConnectionString, chat.ConversationId);
 
         var ids = Enumerable.Range(0, 3).Select(_ => Guid.NewGuid().ToString()).ToArray();
         await phone.SendTextAsync(chat.ConversationId, "first", ids[0]);
@@ -81,7 +73,7 @@ public abstract class GroupCommitTests(ChatHostFixture host)
         await phone.SendTextAsync(chat.ConversationId, "third", ids[2]);
         await phone.SendTextAsync(chat.ConversationId, "");
         await phone.RejectedAsync(RequestRejected.Types.Request.Send);
-        await holding.CommitAsync();
+        await held.ReleaseAsync();
 
         var acks = new List<SendAccepted>();
         while (acks.Count < 3)

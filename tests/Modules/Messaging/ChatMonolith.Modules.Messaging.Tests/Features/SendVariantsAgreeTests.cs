@@ -1,6 +1,5 @@
 using ChatMonolith.Protos.Messaging.V1;
 using ChatMonolith.Testing;
-using Npgsql;
 
 namespace ChatMonolith.Modules.Messaging.Tests.Features;
 
@@ -69,14 +68,7 @@ public sealed class SendVariantsAgreeTests(SendVariantsAgreeTests.OnPostgres pos
         await using var carolsPhone = await DeviceStream.ConnectAsync(host.Channel, carol, new ConversationCursor { ConversationId = group.ConversationId, Seq = 1 });
         await Task.WhenAll(phone.CaughtUpAsync(), carolsPhone.CaughtUpAsync());
 
-        await using var holder = new NpgsqlConnection(host.ConnectionString);
-        await holder.OpenAsync();
-        await using var holding = await holder.BeginTransactionAsync();
-        await using (var lockRow = new NpgsqlCommand("SELECT 1 FROM messaging.conversations WHERE conversation_id = $1 FOR UPDATE", holder, holding))
-        {
-            lockRow.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = Guid.Parse(direct.ConversationId) });
-            await lockRow.ExecuteScalarAsync();
-        }
+        await using var held = await HeldConversation.HoldAsync(host.ConnectionString, direct.ConversationId);
 
         await phone.SendTextAsync(direct.ConversationId, "first", Id("F"));
         await host.WaitForALockWaiterAsync();
@@ -94,7 +86,7 @@ public sealed class SendVariantsAgreeTests(SendVariantsAgreeTests.OnPostgres pos
         // The stream queues its sends in order: once an invalid request after them is answered, all are queued.
         await phone.SendTextAsync(direct.ConversationId, "");
         await phone.RejectedAsync(RequestRejected.Types.Request.Send);
-        await holding.CommitAsync();
+        await held.ReleaseAsync();
 
         var conversationNames = new Dictionary<string, string> { [direct.ConversationId] = "direct", [group.ConversationId] = "group" };
         var said = new List<string>();
