@@ -1,20 +1,7 @@
-using ChatMonolith.Modules.Messaging.Grpc;
-using ChatMonolith.Protos.Messaging.V1;
-
 namespace ChatMonolith.Modules.Messaging.Delivery;
 
-/// <summary>Committed conversation entries enter the devices' streams here (see <see cref="DeliverEntries"/>).</summary>
+/// <summary>The entries that conversation handlers cascade reach the router here, once their transaction has committed.</summary>
 public static class DeliverEntriesHandler
 {
-    public static void Handle(DeliverEntries request, DeliveryRouter router)
-    {
-        foreach (var (recipientIds, entry, changed) in request.Entries)
-        {
-            router.Deliver(recipientIds, entry);
-            if (changed is not null)
-            {
-                router.Notify(recipientIds, new ServerEvent { ConversationChanged = MessagingProtoMapping.Changed(changed) });
-            }
-        }
-    }
+    public static void Handle(DeliverEntries request, DeliveryRouter router) => router.Deliver(request);
 }

@@ -36,7 +36,20 @@ public sealed class DeliveryRouter
         }
     }
 
-    internal void Deliver(IReadOnlyList<Guid> userIds, MessageView entry)
+    /// <summary>Committed conversation entries, each to its recipients' streams, with the conversation's new state when it changed.</summary>
+    internal void Deliver(DeliverEntries request)
+    {
+        foreach (var (recipientIds, entry, changed) in request.Entries)
+        {
+            Deliver(recipientIds, entry);
+            if (changed is not null)
+            {
+                Notify(recipientIds, new ServerEvent { ConversationChanged = MessagingProtoMapping.Changed(changed) });
+            }
+        }
+    }
+
+    private void Deliver(IReadOnlyList<Guid> userIds, MessageView entry)
     {
         ServerEvent? asEvent = null; // serialized per stream, but built once
         foreach (var userId in userIds)

@@ -16,8 +16,9 @@ namespace ChatMonolith.Modules.Messaging.Features.Send;
 /// <summary>
 /// Group commit of sends. Sends that arrive while a transaction is being written wait for the next one and go in
 /// together: per conversation a lock and its send statements (<see cref="SendStatement"/>), all in one round trip, one
-/// commit and one WAL flush, with one <see cref="MessagesStored"/> event and one <see cref="DeliverEntries"/> in the same
-/// transaction (Wolverine's outbox). A send is acknowledged, and handed to delivery, only after its transaction has committed. If a batch fails, each of its sends
+/// commit and one WAL flush, with one <see cref="MessagesStored"/> event in the same transaction (Wolverine's outbox).
+/// A send is handed to delivery (one <see cref="DeliverEntries"/> per batch) and acknowledged only after its
+/// transaction has committed. If a batch fails, each of its sends
 /// is written again on its own, so one send that cannot be stored never fails the others. Each conversation belongs to
 /// one writer (by its id), which writes its batches one after another: a conversation's sends are stored in the order
 /// they were queued, even while earlier ones are still being written, and two writers never wait for each other on one
@@ -35,10 +36,12 @@ internal sealed class SendGroupCommit : BackgroundService
     private readonly MessagingDatabase _database;
     private readonly NpgsqlDataSource _dataSource;
     private readonly IWolverineRuntime _wolverine;
+    private readonly DeliveryRouter _router;
 
     public SendGroupCommit(
         NpgsqlDataSource dataSource,
         IWolverineRuntime wolverine,
+        DeliveryRouter router,
         MessagingDatabase database,
         TimeProvider clock,
         IOptions<MessagingOptions> options,
@@ -47,6 +50,7 @@ internal sealed class SendGroupCommit : BackgroundService
         _database = database;
         _dataSource = dataSource;
         _wolverine = wolverine;
+        _router = router;
         _clock = clock;
         _logger = logger;
         _options = options.Value;
@@ -183,7 +187,7 @@ internal sealed class SendGroupCommit : BackgroundService
 
         // Plain Npgsql rather than a DbContext: nothing here needs EF Core, and a scope and context per batch were
         // 13-15 % of the host's CPU samples at 2,500 msg/s (docs/benchmarks-history.md, step 8). The outbox is Wolverine's, enlisted
-        // in the same transaction: the MessagesStored event and the delivery are sent only once the messages are committed.
+        // in the same transaction: the MessagesStored event is sent only once the messages are committed.
         var outbox = new MessageContext(_wolverine);
         await using var connection = await _dataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
@@ -227,13 +231,17 @@ internal sealed class SendGroupCommit : BackgroundService
         if (events.Count > 0)
         {
             await outbox.PublishAsync(new MessagesStored(events));
-            await outbox.PublishAsync(new DeliverEntries(deliveries)); // in seq order per conversation
         }
 
         await transaction.CommitAsync();
         await FlushOutboxAsync(outbox);
 
-        // Committed, and the delivery handed on: acknowledged.
+        // Committed: delivered in seq order per conversation, then acknowledged.
+        if (deliveries.Count > 0)
+        {
+            _router.Deliver(new DeliverEntries(deliveries));
+        }
+
         foreach (var (pending, sent, refused) in outcomes)
         {
             if (sent is not null)
@@ -249,8 +257,7 @@ internal sealed class SendGroupCommit : BackgroundService
 
     /// <summary>
     /// Committed already: a failure here must not make the batch look failed (its sends would be answered as retries
-    /// and not delivered live). Durable envelopes that were not sent are sent by Wolverine's durability agent; a delivery
-    /// that was not handed on is read from the log by each stream when its next entry arrives, or on reconnect.
+    /// and not delivered live). Envelopes that were not sent are durable and Wolverine's durability agent sends them.
     /// </summary>
     private async Task FlushOutboxAsync(MessageContext outbox)
     {
