@@ -18,11 +18,10 @@ namespace ChatMonolith.Modules.Messaging.Features.Send;
 /// together: per conversation a lock and its send statements (<see cref="SendStatement"/>), all in one round trip, one
 /// commit and one WAL flush, with one <see cref="MessagesStored"/> event in the same transaction (Wolverine's outbox).
 /// A send is handed to delivery (one <see cref="DeliverEntries"/> per batch) and acknowledged only after its
-/// transaction has committed. If a batch fails, each of its sends
-/// is written again on its own, so one send that cannot be stored never fails the others. Each conversation belongs to
-/// one writer (by its id), which writes its batches one after another: a conversation's sends are stored in the order
-/// they were queued, even while earlier ones are still being written, and two writers never wait for each other on one
-/// conversation's lock.
+/// transaction has committed. If a batch fails, each of its sends is written again on its own, so one send that cannot
+/// be stored never fails the others. Each conversation belongs to one writer (by its id), which writes its batches one
+/// after another: a conversation's sends are stored in the order they were queued, even while earlier ones are still
+/// being written, and two writers never wait for each other on one conversation's lock.
 /// </summary>
 internal sealed class SendGroupCommit : BackgroundService
 {
@@ -186,8 +185,9 @@ internal sealed class SendGroupCommit : BackgroundService
         var conversations = ConversationSends.Of(batch, now);
 
         // Plain Npgsql rather than a DbContext: nothing here needs EF Core, and a scope and context per batch were
-        // 13-15 % of the host's CPU samples at 2,500 msg/s (docs/benchmarks-history.md, step 8). The outbox is Wolverine's, enlisted
-        // in the same transaction: the MessagesStored event is sent only once the messages are committed.
+        // 13-15 % of the host's CPU samples at 2,500 msg/s (docs/benchmarks-history.md, step 8). The outbox is
+        // Wolverine's, enlisted in the same transaction: the MessagesStored event is sent only once the messages are
+        // committed.
         var outbox = new MessageContext(_wolverine);
         await using var connection = await _dataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
