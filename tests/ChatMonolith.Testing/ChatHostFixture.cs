@@ -114,15 +114,18 @@ public class ChatHostFixture : IAsyncLifetime
 
     /// <summary>
     /// Polls PostgreSQL until a backend of this host's database waits on a lock (a batch of sends behind a row the test
-    /// holds), or until <paramref name="orUntil"/> ends first (the send was answered without waiting).
+    /// holds), or until <paramref name="orUntil"/> ends first (the send was answered without waiting). On Citus the wait
+    /// happens on the worker that holds the row's shard, and the coordinator's <c>citus_lock_waits</c> shows it.
     /// </summary>
     public async Task WaitForALockWaiterAsync(Task? orUntil = null)
     {
+        var query = TestInfrastructure.CitusWorkers.Count > 0
+            ? "SELECT count(*) FROM citus_lock_waits"
+            : "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'";
         using var timeout = new CancellationTokenSource(DeviceStream.Timeout);
         while (orUntil is not { IsCompleted: true })
         {
-            var waiting = await ScalarAsync<long>(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
+            var waiting = await ScalarAsync<long>(query);
             if (waiting > 0)
             {
                 return;

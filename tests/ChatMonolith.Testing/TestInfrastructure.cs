@@ -7,7 +7,9 @@ namespace ChatMonolith.Testing;
 /// <summary>
 /// The PostgreSQL server and Redis the tests run against: the local servers that <c>scripts/services</c> started
 /// (named by CHATMONOLITH_TEST_POSTGRES and CHATMONOLITH_TEST_REDIS), or, where those are unset and a Docker engine
-/// runs, containers started once per test run.
+/// runs, containers started once per test run. When CHATMONOLITH_TEST_CITUS_WORKERS names workers
+/// (<c>scripts/services env citus</c>), the server is a Citus coordinator: each test database is made on every node,
+/// with the extension, and the coordinator registers the workers in it (Citus metadata is per database).
 /// </summary>
 public static class TestInfrastructure
 {
@@ -18,29 +20,64 @@ public static class TestInfrastructure
 
     public static async Task<string> RedisAsync() => (await Servers.Value).Redis;
 
-    /// <summary>Creates an empty database of its own for one test class.</summary>
+    /// <summary>The Citus workers (host, port) when the tests run on a Citus cluster; empty on plain PostgreSQL.</summary>
+    public static IReadOnlyList<(string Host, int Port)> CitusWorkers { get; } =
+        [.. (Environment.GetEnvironmentVariable("CHATMONOLITH_TEST_CITUS_WORKERS") ?? "")
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(w => w.Split(':'))
+            .Select(w => (w[0], int.Parse(w[1], System.Globalization.CultureInfo.InvariantCulture)))];
+
+    /// <summary>Creates an empty database of its own for one test class (on every node of a Citus cluster).</summary>
     public static async Task<string> CreateDatabaseAsync()
     {
         var admin = await PostgresAdminAsync();
         var name = "chat_test_" + Guid.NewGuid().ToString("N")[..16];
-        await using (var connection = new NpgsqlConnection(admin))
+        foreach (var node in await NodesAsync())
         {
-            await connection.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
-            await create.ExecuteNonQueryAsync();
+            await ExecuteAsync(node, $"CREATE DATABASE {name}");
+            if (CitusWorkers.Count > 0)
+            {
+                await ExecuteAsync(new NpgsqlConnectionStringBuilder(node) { Database = name }.ConnectionString, "CREATE EXTENSION citus");
+            }
         }
 
-        return new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString;
+        var database = new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString;
+        if (CitusWorkers.Count > 0)
+        {
+            var coordinator = new NpgsqlConnectionStringBuilder(admin);
+            await ExecuteAsync(database, $"SELECT citus_set_coordinator_host('{coordinator.Host}', {coordinator.Port})");
+            foreach (var (host, port) in CitusWorkers)
+            {
+                await ExecuteAsync(database, $"SELECT citus_add_node('{host}', {port})");
+            }
+        }
+
+        return database;
     }
 
     public static async Task DropDatabaseAsync(string connectionString)
     {
         NpgsqlConnection.ClearAllPools();
         var name = new NpgsqlConnectionStringBuilder(connectionString).Database;
-        await using var connection = new NpgsqlConnection(await PostgresAdminAsync());
+        foreach (var node in await NodesAsync())
+        {
+            await ExecuteAsync(node, $"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+        }
+    }
+
+    /// <summary>The maintenance database of every node: the server, or the coordinator and then each worker.</summary>
+    private static async Task<List<string>> NodesAsync()
+    {
+        var admin = await PostgresAdminAsync();
+        return [admin, .. CitusWorkers.Select(w => new NpgsqlConnectionStringBuilder(admin) { Host = w.Host, Port = w.Port }.ConnectionString)];
+    }
+
+    private static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
-        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", connection);
-        await drop.ExecuteNonQueryAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
     }
 
     private static async Task<(string, string)> StartAsync()

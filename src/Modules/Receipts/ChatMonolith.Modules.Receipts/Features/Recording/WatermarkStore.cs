@@ -4,19 +4,26 @@ using Npgsql;
 
 namespace ChatMonolith.Modules.Receipts.Features.Recording;
 
-/// <summary>Moves a window's watermarks forward in one statement, whatever the number of members and conversations.</summary>
+/// <summary>
+/// Moves a window's watermarks forward in one statement, whatever the number of members and conversations.
+/// </summary>
+/// <remarks>
+/// What a mark was before comes from the row itself (<see cref="Before"/>): a mark that moves gets this flush's time
+/// and appends its seq to its history, so the previous seq is the one before the last in the history. (RETURNING
+/// carries no parameter, for the reason given at <see cref="Sql"/>.) The statement once read the rows in a
+/// CTE beside the upsert. On plain PostgreSQL that sees the snapshot before the upsert. Citus plans each CTE of a
+/// multi-shard statement on its own and ran that read after the upsert, so every move of an existing watermark
+/// looked like no move: no read receipt and no aggregate went out, and since nothing failed, nothing was logged.
+/// </remarks>
 internal static class WatermarkStore
 {
     // Forward only: a stale report matches no row to update and does not come back. Reading implies delivery. Each
-    // move appends to the member's short history of (seq, time) marks. "before" sees the rows as they were before the
-    // upsert, as every part of one statement sees the same snapshot.
+    // move appends to the member's short history of (seq, time) marks, and sets its time to @now. The upsert is a CTE
+    // read by the final SELECT: so Citus runs it from the coordinator, where the parameters are; a bare INSERT ...
+    // SELECT went to the workers with its ON CONFLICT parameters untyped ("could not determine data type").
     private const string Sql = """
         WITH input AS (
             SELECT * FROM unnest(@conversation_ids, @user_ids, @delivered, @read) AS i(conversation_id, user_id, delivered_seq, read_seq)
-        ),
-        before AS (
-            SELECT w.conversation_id, w.user_id, w.delivered_seq, w.read_seq
-            FROM receipts.watermarks w JOIN input USING (conversation_id, user_id)
         ),
         moved AS (
         INSERT INTO receipts.watermarks AS w
@@ -45,11 +52,9 @@ internal static class WatermarkStore
                 THEN (w.read_times || @now)[GREATEST(1, cardinality(w.read_times) + 2 - @history):]
                 ELSE w.read_times END
         WHERE EXCLUDED.delivered_seq > w.delivered_seq OR EXCLUDED.read_seq > w.read_seq
-        RETURNING w.conversation_id, w.user_id, w.delivered_seq, w.delivered_at, w.read_seq, w.read_at
+        RETURNING w.conversation_id, w.user_id, w.delivered_seq, w.delivered_at, w.read_seq, w.read_at, w.delivered_marks, w.read_marks
         )
-        SELECT m.conversation_id, m.user_id, m.delivered_seq, m.delivered_at, m.read_seq, m.read_at,
-               COALESCE(b.delivered_seq, 0), COALESCE(b.read_seq, 0)
-        FROM moved m LEFT JOIN before b USING (conversation_id, user_id)
+        SELECT * FROM moved
         """;
 
     public static async Task<IReadOnlyList<MovedWatermark>> AdvanceAsync(
@@ -68,17 +73,29 @@ internal static class WatermarkStore
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
+            DateTimeOffset? deliveredAt = reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3);
+            DateTimeOffset? readAt = reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5);
+            var deliveredSeq = reader.GetInt64(2);
+            var readSeq = reader.GetInt64(4);
             moved.Add(new MovedWatermark(
                 reader.GetGuid(0),
                 reader.GetGuid(1),
-                reader.GetInt64(2),
-                reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3),
-                reader.GetInt64(4),
-                reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5),
-                reader.GetInt64(6),
-                reader.GetInt64(7)));
+                deliveredSeq,
+                deliveredAt,
+                readSeq,
+                readAt,
+                Before(deliveredSeq, deliveredAt, reader.GetFieldValue<long[]>(6), now),
+                Before(readSeq, readAt, reader.GetFieldValue<long[]>(7), now)));
         }
 
         return moved;
     }
+
+    /// <summary>
+    /// A mark's seq before this flush: unchanged unless its time is this flush's, and then the one before the last of
+    /// its history (0 for a first mark, or when the history keeps one entry only, which then tells a group's senders
+    /// from the start of the range).
+    /// </summary>
+    private static long Before(long seq, DateTimeOffset? at, long[] marks, DateTimeOffset now) =>
+        at != now ? seq : marks.Length >= 2 ? marks[^2] : 0;
 }
