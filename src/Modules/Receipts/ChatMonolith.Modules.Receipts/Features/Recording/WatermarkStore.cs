@@ -94,7 +94,8 @@ internal static class WatermarkStore
     /// <summary>
     /// A mark's seq before this flush: unchanged unless its time is this flush's, and then the one before the last of
     /// its history (0 for a first mark, or when the history keeps one entry only, which then tells a group's senders
-    /// from the start of the range).
+    /// from the start of the range). <paramref name="now"/> is in microseconds, as PostgreSQL keeps it
+    /// (<see cref="ReceiptBatcher"/> truncates it), so a time this flush set compares equal.
     /// </summary>
     private static long Before(long seq, DateTimeOffset? at, long[] marks, DateTimeOffset now) =>
         at != now ? seq : marks.Length >= 2 ? marks[^2] : 0;
