@@ -30,7 +30,21 @@ public static class TestInfrastructure
     /// <summary>Creates an empty database of its own for one test class (on every node of a Citus cluster).</summary>
     public static async Task<string> CreateDatabaseAsync()
     {
-        var admin = await PostgresAdminAsync();
+        var database = await CreateOnEveryNodeAsync();
+        if (CitusWorkers.Count > 0)
+        {
+            await RegisterNodesAsync(database);
+        }
+
+        return database;
+    }
+
+    /// <summary>
+    /// The first half of <see cref="CreateDatabaseAsync"/>: the database, on every node, with the citus extension on
+    /// a cluster, but with no nodes registered yet (<see cref="RegisterNodesAsync"/>).
+    /// </summary>
+    public static async Task<string> CreateOnEveryNodeAsync()
+    {
         var name = "chat_test_" + Guid.NewGuid().ToString("N")[..16];
         foreach (var node in await NodesAsync())
         {
@@ -41,8 +55,27 @@ public static class TestInfrastructure
             }
         }
 
-        var database = new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString;
-        if (CitusWorkers.Count > 0)
+        return new NpgsqlConnectionStringBuilder(await PostgresAdminAsync()) { Database = name }.ConnectionString;
+    }
+
+    /// <summary>
+    /// Registers the coordinator and the workers in a new database. Registration syncs metadata to each worker,
+    /// which re-creates the role with ALTER ROLE; roles are shared by all databases of a node, so two registrations
+    /// at once (test classes run in parallel, test projects may too) fail on the worker with "tuple concurrently
+    /// updated". A session advisory lock on the coordinator's maintenance database makes them take turns.
+    /// </summary>
+    public static async Task RegisterNodesAsync(string database)
+    {
+        var admin = await PostgresAdminAsync();
+        const long RegistrationLock = 0x4368_6174_4369_7475; // "ChatCitu"
+        await using var turn = new NpgsqlConnection(admin);
+        await turn.OpenAsync();
+        await using (var take = new NpgsqlCommand($"SELECT pg_advisory_lock({RegistrationLock})", turn))
+        {
+            await take.ExecuteNonQueryAsync();
+        }
+
+        try
         {
             var coordinator = new NpgsqlConnectionStringBuilder(admin);
             await ExecuteAsync(database, $"SELECT citus_set_coordinator_host('{coordinator.Host}', {coordinator.Port})");
@@ -51,8 +84,12 @@ public static class TestInfrastructure
                 await ExecuteAsync(database, $"SELECT citus_add_node('{host}', {port})");
             }
         }
-
-        return database;
+        finally
+        {
+            // Explicitly: a pooled connection keeps its session, and with it the lock, after Dispose.
+            await using var release = new NpgsqlCommand($"SELECT pg_advisory_unlock({RegistrationLock})", turn);
+            await release.ExecuteNonQueryAsync();
+        }
     }
 
     public static async Task DropDatabaseAsync(string connectionString)
@@ -72,12 +109,25 @@ public static class TestInfrastructure
         return [admin, .. CitusWorkers.Select(w => new NpgsqlConnectionStringBuilder(admin) { Host = w.Host, Port = w.Port }.ConnectionString)];
     }
 
+    /// <summary>
+    /// Runs one statement. Citus reports a worker's own error as a WARNING before its generic "failure on connection
+    /// marked as essential", so a failure carries the warnings that came before it.
+    /// </summary>
     private static async Task ExecuteAsync(string connectionString, string sql)
     {
+        var warnings = new List<string>();
         await using var connection = new NpgsqlConnection(connectionString);
+        connection.Notice += (_, e) => warnings.Add($"{e.Notice.Severity}: {e.Notice.MessageText}");
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
+        try
+        {
+            await command.ExecuteNonQueryAsync();
+        }
+        catch (PostgresException e) when (warnings.Count > 0)
+        {
+            throw new InvalidOperationException($"{sql} failed: {e.MessageText}; before it: {string.Join("; ", warnings)}", e);
+        }
     }
 
     private static async Task<(string, string)> StartAsync()

@@ -20,6 +20,18 @@ public static class CitusMigrationExtensions
     public static void CreateReferenceTableWhenCitus(this MigrationBuilder migration, string table) =>
         migration.Sql(WhenCitus($"PERFORM create_reference_table('{table}');"));
 
+    /// <summary>
+    /// Turns a distributed <paramref name="table"/> into a reference table: for a small table that hot statements read
+    /// for several keys at once (several users' settings), which on shards would be one query over many shards.
+    /// </summary>
+    public static void ReplicateToEveryNodeWhenCitus(this MigrationBuilder migration, string table) =>
+        migration.Sql(WhenCitus($"""
+            IF EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = '{table}'::regclass AND partmethod = 'h') THEN
+                    PERFORM undistribute_table('{table}');
+                    PERFORM create_reference_table('{table}');
+                END IF;
+            """));
+
     private static string WhenCitus(string statement) => $"""
         DO $$
         BEGIN

@@ -3,6 +3,7 @@ using ChatMonolith.BuildingBlocks.Persistence;
 using JasperFx.CodeGeneration;
 using Wolverine;
 using Wolverine.EntityFrameworkCore;
+using Wolverine.ErrorHandling;
 using Wolverine.Postgresql;
 
 namespace ChatMonolith.Host.Composition;
@@ -32,6 +33,12 @@ internal static class WolverineRegistration
             // An integration event that several modules handle (MemberAdded: Presence and Receipts) reaches each
             // module's handler on its own queue, with its own transaction and retries.
             wolverine.MultipleHandlerBehavior = MultipleHandlerBehavior.Separated;
+            // A queued message whose handler meets the database away (an event for a read model) comes back later, as
+            // often as it takes; without this, Wolverine moved it to the dead letters at once, and the read model
+            // stayed short for good (CoordinatorCrashTests). A call (InvokeAsync) is not delayed by it: scheduled
+            // retries do not run inline, so its caller hears of the failure at once.
+            wolverine.OnException(DatabaseFailures.IsTransient, "the database is away")
+                .ScheduleRetryIndefinitely(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(30));
 
             // Pre-generated handler code (Internal/Generated, written by `codegen write`) is loaded as is;
             // anything missing is compiled at run time in Auto mode (docs/adr/0002).

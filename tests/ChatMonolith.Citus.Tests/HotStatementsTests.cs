@@ -1,0 +1,107 @@
+using ChatMonolith.Protos.Messaging.V1;
+using ChatMonolith.Testing;
+using Npgsql;
+
+namespace ChatMonolith.Citus.Tests;
+
+/// <summary>
+/// Every statement on the hot path names its conversation (or user), so Citus routes it to one shard on one worker.
+/// One that loses its distribution column still works, on every shard at once, and only a cluster shows the cost:
+/// so each hot operation here runs alone and Citus's own counters must show no multi-shard query for it.
+/// </summary>
+[Trait("Tier", "Citus")]
+public sealed class HotStatementsTests(CitusHostFixture host) : IClassFixture<CitusHostFixture>
+{
+    [Fact]
+    public async Task Given_a_statement_over_every_shard_When_the_host_session_runs_it_Then_the_counters_see_it()
+    {
+        var before = await host.CountersAsync();
+
+        await using (var connection = new NpgsqlConnection(host.CountedConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var everyShard = new NpgsqlCommand("SELECT count(*) FROM messaging.messages", connection);
+            await everyShard.ExecuteScalarAsync();
+        }
+
+        Assert.Equal(1, (await host.CountersAsync() - before).MultiShard);
+    }
+
+    [Fact]
+    public async Task Given_a_direct_chat_and_a_group_When_members_send_catch_up_page_history_type_and_read_Then_every_statement_is_single_shard()
+    {
+        var alice = await host.Channel.RegisterAndLoginAsync();
+        var bob = await host.Channel.RegisterAndLoginAsync();
+        var carol = await host.Channel.RegisterAndLoginAsync();
+        var direct = await host.Channel.OpenDirectChatAsync(alice, bob);
+        var group = await host.Channel.CreateGroupAsync(alice, "three", [bob, carol]);
+        await using var alicePhone = await DeviceStream.ConnectAsync(host.Channel, alice, Cursor(direct), Cursor(group));
+        await alicePhone.CaughtUpAsync();
+
+        var counted = new List<(string Operation, ShardCounters Counters)>();
+        async Task<T> Count<T>(string operation, Func<Task<T>> run)
+        {
+            var before = await host.CountersAsync();
+            var result = await run();
+            counted.Add((operation, await host.CountersAsync() - before));
+            return result;
+        }
+
+        var directSeq = await Count("send on the stream to a direct chat", async () =>
+        {
+            await alicePhone.SendTextAsync(direct.ConversationId, "hi bob");
+            return (await alicePhone.NextAsync(e => e.SendAccepted is not null)).SendAccepted.Seq;
+        });
+        var groupSeq = await Count("unary send to a group", async () =>
+            (await host.Channel.SendAsync(alice, group.ConversationId, "hi both")).Seq);
+        foreach (var text in new[] { "one", "two", "three" })
+        {
+            await host.Channel.SendAsync(alice, group.ConversationId, text);
+        }
+
+        var opening = await Count("stream opening, up to date", async () =>
+        {
+            await using var bobPhone = await DeviceStream.ConnectAsync(host.Channel, bob, Cursor(group, groupSeq + 3));
+            await bobPhone.CaughtUpAsync();
+            return groupSeq + 3;
+        });
+        var caughtUp = await Count("stream opening behind by four, and its catch-up", async () =>
+        {
+            await using var bobPhone = await DeviceStream.ConnectAsync(host.Channel, bob, Cursor(group));
+            return await bobPhone.MessagesAsync(group.ConversationId, 4);
+        });
+        var page = await Count("history page", async () =>
+            (await host.Channel.Conversations().GetMessagesAsync(
+                new GetMessagesRequest { ConversationId = group.ConversationId, Direction = Direction.Before, PageSize = 2 }, carol.Auth)).Messages);
+
+        await using var bobStream = await DeviceStream.ConnectAsync(host.Channel, bob, Cursor(direct));
+        await bobStream.CaughtUpAsync();
+        var typing = await Count("typing (a membership check)", async () =>
+        {
+            await bobStream.TypingAsync(direct.ConversationId, true);
+            return await alicePhone.NextAsync(e => e.Typing is not null);
+        });
+        var read = await Count("read mark and its receipt flush", async () =>
+        {
+            await bobStream.MarkReadAsync(direct.ConversationId, directSeq);
+            return await alicePhone.ReceiptAsync(bob.UserId, r => r.ReadSeq == directSeq);
+        });
+
+        Assert.Equal((groupSeq + 3, 4, 2), (caughtUp[^1].Seq, caughtUp.Count, page.Count));
+        Assert.Equal(direct.ConversationId, typing.Typing.ConversationId);
+        Assert.Equal(directSeq, read.ReadSeq);
+        Assert.Equal(groupSeq + 3, opening);
+        Assert.All(counted, c => Assert.True(c.Counters.SingleShard > 0, $"{c.Operation}: no single-shard query was counted"));
+
+        // A stream's opening looks up the user's window in every conversation they are in, at once (docs/adr/0009):
+        // one read of members and one of conversations, each over the shards that hold those conversations. That
+        // read is multi-shard by design, bounded at two statements whatever the number of conversations; what the
+        // catch-up reads after it, per conversation, must add none.
+        Assert.InRange(counted[2].Counters.MultiShard, 0, 2);
+        Assert.Equal(counted[2].Counters.MultiShard, counted[3].Counters.MultiShard);
+        Assert.Equal([], counted.Where((c, i) => i is not (2 or 3) && c.Counters.MultiShard > 0).Select(c => $"{c.Operation}: {c.Counters.MultiShard} multi-shard"));
+    }
+
+    private static ConversationCursor Cursor(Conversation conversation, long? seq = null) =>
+        new() { ConversationId = conversation.ConversationId, Seq = seq ?? conversation.LastSeq };
+}
