@@ -6,7 +6,9 @@ namespace ChatMonolith.Citus.Tests;
 /// <summary>
 /// A host on the Citus cluster of <c>scripts/services up citus</c>, whose own sessions count their distributed
 /// queries (<c>citus.enable_stat_counters</c>): <see cref="CountersAsync"/> says how many ran on one shard and how many
-/// on several. Refuses to start on plain PostgreSQL, so that these tests can never pass where they prove nothing.
+/// on several. Its sessions may not use intermediate results (<c>citus.max_intermediate_result_size = 0</c>): a
+/// statement that Citus splits into subplans, or an INSERT ... SELECT it pulls through the coordinator, fails. Refuses
+/// to start on plain PostgreSQL, so that these tests can never pass where they prove nothing.
 /// </summary>
 public sealed class CitusHostFixture : ChatHostFixture
 {
@@ -19,10 +21,10 @@ public sealed class CitusHostFixture : ChatHostFixture
         }
     }
 
-    /// <summary>The host's connection string, with Citus counting what its sessions run.</summary>
+    /// <summary>The host's connection string, with Citus counting what its sessions run and refusing intermediate results.</summary>
     public string CountedConnectionString => new NpgsqlConnectionStringBuilder(ConnectionString)
     {
-        Options = "-c citus.enable_stat_counters=on",
+        Options = "-c citus.enable_stat_counters=on -c citus.max_intermediate_result_size=0",
     }.ConnectionString;
 
     protected override IEnumerable<KeyValuePair<string, string?>> Settings() =>

@@ -5,9 +5,11 @@ using Npgsql;
 namespace ChatMonolith.Citus.Tests;
 
 /// <summary>
-/// Every statement on the hot path names its conversation (or user), so Citus routes it to one shard on one worker.
-/// One that loses its distribution column still works, on every shard at once, and only a cluster shows the cost:
-/// so each hot operation here runs alone and Citus's own counters must show no multi-shard query for it.
+/// Every statement on the hot path names its conversation (or user), so Citus routes it whole to one shard on one
+/// worker. One that loses its distribution column still works, on every shard at once; one that Citus cannot route
+/// whole is split into subplans whose results pass through the coordinator. Both still work, and only a cluster shows
+/// the cost: so each hot operation here runs alone, Citus's own counters must show no multi-shard query for it, and
+/// the host's sessions may not use intermediate results at all (<see cref="CitusHostFixture"/>).
 /// </summary>
 [Trait("Tier", "Citus")]
 public sealed class HotStatementsTests(CitusHostFixture host) : IClassFixture<CitusHostFixture>
@@ -92,6 +94,11 @@ public sealed class HotStatementsTests(CitusHostFixture host) : IClassFixture<Ci
         Assert.Equal(directSeq, read.ReadSeq);
         Assert.Equal(groupSeq + 3, opening);
         Assert.All(counted, c => Assert.True(c.Counters.SingleShard > 0, $"{c.Operation}: no single-shard query was counted"));
+
+        // A send takes six statements, each one task on one shard (CitusSendStatements): the lock, the members, the
+        // retry lookup, then the insert, the conversation's last seq and the sender's read position. A statement that
+        // Citus split into subplans would count once per subplan (the set-based statement of plain PostgreSQL counted 7).
+        Assert.Equal((6L, 6L), (counted[0].Counters.SingleShard, counted[1].Counters.SingleShard));
 
         // A stream's opening looks up the user's window in every conversation they are in, at once (docs/adr/0009):
         // one read of members and one of conversations, each over the shards that hold those conversations. That

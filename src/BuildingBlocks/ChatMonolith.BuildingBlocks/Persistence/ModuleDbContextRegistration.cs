@@ -44,6 +44,7 @@ public static class ModuleDbContextRegistration
     {
         var connectionString = WithPoolDefaults(configuration.PostgresConnectionString());
         services.TryAddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        services.TryAddSingleton<DatabaseEngine>();
         return services;
     }
 

@@ -1,3 +1,4 @@
+using ChatMonolith.BuildingBlocks.Persistence;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -23,20 +24,12 @@ internal enum MessagingDatabaseKind
 /// Whether the hot paths must write statements that Citus can route to one shard each (sends, a stream's membership
 /// windows), or may use one statement over many conversations, which costs plain PostgreSQL less (docs/adr/0014).
 /// </summary>
-internal sealed class MessagingDatabase(IOptions<MessagingOptions> options)
+internal sealed class MessagingDatabase(IOptions<MessagingOptions> options, DatabaseEngine engine)
 {
-    private MessagingDatabaseKind _kind = options.Value.Database;
-
     /// <summary>True when statements must be routed per shard. The first call may ask the database over <paramref name="connection"/>.</summary>
-    public async ValueTask<bool> IsCitusAsync(NpgsqlConnection connection)
+    public async ValueTask<bool> IsCitusAsync(NpgsqlConnection connection) => options.Value.Database switch
     {
-        if (_kind == MessagingDatabaseKind.Auto)
-        {
-            // Two first callers may both ask; they get the same answer.
-            await using var citus = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')", connection);
-            _kind = (bool)(await citus.ExecuteScalarAsync())! ? MessagingDatabaseKind.Citus : MessagingDatabaseKind.PostgreSql;
-        }
-
-        return _kind == MessagingDatabaseKind.Citus;
-    }
+        MessagingDatabaseKind.Auto => await engine.IsCitusAsync(connection),
+        var kind => kind == MessagingDatabaseKind.Citus,
+    };
 }

@@ -194,36 +194,31 @@ internal sealed class SendGroupCommit : BackgroundService
         await outbox.EnlistInOutboxAsync(new DatabaseEnvelopeTransaction((IMessageDatabase)_wolverine.Storage, transaction));
         var citus = await _database.IsCitusAsync(connection);
         var writes = conversations.ConvertAll(c => new ConversationBatch(c.ConversationId, c.Written, c.MessageIds));
-        await using var statements = new NpgsqlBatch(connection, transaction);
-        SendStatement.Add(statements, writes, now, citus);
+        var written = await SendStatement.WriteAsync(connection, transaction, writes, now, citus, CancellationToken.None);
 
         var outcomes = new List<(PendingSend Pending, SentMessage? Sent, ChatException? Refused)>(batch.Count);
         var events = new List<MessageStored>(batch.Count);
         var deliveries = new List<EntryDelivery>(batch.Count);
-        await using (var reader = await statements.ExecuteReaderAsync())
+        for (var c = 0; c < conversations.Count; c++)
         {
-            var written = await SendStatement.ReadAsync(reader, writes, citus, CancellationToken.None);
-            for (var c = 0; c < conversations.Count; c++)
+            var conversation = conversations[c];
+            foreach (var (pending, index, twin) in conversation.Sends)
             {
-                var conversation = conversations[c];
-                foreach (var (pending, index, twin) in conversation.Sends)
+                var messageId = conversation.MessageIds[index];
+                var outcome = twin ? written[c][index].ForTwin(messageId, now) : written[c][index];
+                try
                 {
-                    var messageId = conversation.MessageIds[index];
-                    var outcome = twin ? written[c][index].ForTwin(messageId, now) : written[c][index];
-                    try
+                    var sent = pending.Command.Accept(outcome, messageId, now, out var stored);
+                    outcomes.Add((pending, sent, null));
+                    if (stored is not null)
                     {
-                        var sent = pending.Command.Accept(outcome, messageId, now, out var stored);
-                        outcomes.Add((pending, sent, null));
-                        if (stored is not null)
-                        {
-                            events.Add(stored);
-                            deliveries.Add(sent.Delivery!);
-                        }
+                        events.Add(stored);
+                        deliveries.Add(sent.Delivery!);
                     }
-                    catch (ChatException refused)
-                    {
-                        outcomes.Add((pending, null, refused));
-                    }
+                }
+                catch (ChatException refused)
+                {
+                    outcomes.Add((pending, null, refused));
                 }
             }
         }

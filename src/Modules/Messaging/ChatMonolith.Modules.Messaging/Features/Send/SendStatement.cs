@@ -6,21 +6,18 @@ namespace ChatMonolith.Modules.Messaging.Features.Send;
 internal sealed record ConversationBatch(Guid ConversationId, IReadOnlyList<SendMessage> Sends, IReadOnlyList<Guid> MessageIds);
 
 /// <summary>
-/// The statements that write a batch of sends. First the batch takes its conversations' row locks (which keep seqs
-/// gapless, and which every membership change holds until it commits), in a statement of its own: a statement reads
-/// with the snapshot of its own start, and one that started before a removal committed and then waited for the lock
-/// would still count the removed member in. The locks are held until the batch commits. Then, for every send, the retry
-/// lookup, the membership check, the seq, the insert, the sender's read position and, for the first send to each
-/// conversation, the member list; every send gets one row back, in order.
+/// Writes a batch of sends. First the batch takes its conversations' row locks (which keep seqs gapless, and which
+/// every membership change holds until it commits), in a statement of its own: a statement reads with the snapshot of
+/// its own start, and one that started before a removal committed and then waited for the lock would still count the
+/// removed member in. The locks are held until the batch commits. Then, for every send, the retry lookup, the
+/// membership check, the seq, the insert, the sender's read position and, for each conversation, the member list;
+/// every send gets one outcome, in order.
 /// <para>
-/// On plain PostgreSQL that is two statements for the whole batch: one lock statement and one set-based statement over
-/// arrays, whatever the number of sends and conversations (<see cref="BatchSql"/>). On Citus
-/// (<see cref="Data.MessagingDatabase"/>) every statement is filtered by one conversation_id, so each is routed to the
-/// one shard that holds the conversation: per conversation a lock, then the same set-based statement over that
-/// conversation's sends (<see cref="ConversationSql"/>), or for up to <see cref="MaxSendsAlone"/> sends one lean
-/// statement each (<see cref="SendSql"/>), which costs PostgreSQL a third of the set statement. All three texts are the
-/// same steps with the same columns in and out, so a message field is added to each once; <c>SendVariantsAgreeTests</c>
-/// fails if the ways ever answer differently (docs/adr/0014).
+/// On plain PostgreSQL that is one round trip of two statements for the whole batch: one lock statement and one
+/// set-based statement over arrays, whatever the number of sends and conversations (<see cref="BatchSql"/>). On Citus
+/// (<see cref="Data.MessagingDatabase"/>) that statement would be split into subplans with intermediate results, so
+/// the batch is written by <see cref="CitusSendStatements"/> in simple statements that each go to one shard in one
+/// task. <c>SendVariantsAgreeTests</c> fails if the two ever answer differently (docs/adr/0014).
 /// </para>
 /// </summary>
 internal static class SendStatement
@@ -81,139 +78,35 @@ internal static class SendStatement
         ORDER BY i.n
         """;
 
-    private const string LockSql = "SELECT 1 FROM messaging.conversations WHERE conversation_id = $1 FOR NO KEY UPDATE";
 
-    // Per conversation (Citus): the steps of BatchSql with $1 one conversation, every table filtered by it; the same
-    // arrays $2-$6 and the same row out per send, in order (the first send answers for the conversation).
-    private const string ConversationSql = """
-        WITH input AS (
-            SELECT * FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $6::text[]) WITH ORDINALITY AS i(sender_id, client_msg_id, message_id, text, n)
-        ),
-        earlier AS (
-            SELECT i.n, m.seq, m.message_id, m.sent_at
-            FROM input i
-            JOIN messaging.messages m ON m.conversation_id = $1 AND m.sender_id = i.sender_id AND m.client_msg_id = i.client_msg_id
-        ),
-        accepted AS (
-            SELECT i.sender_id, i.client_msg_id, i.message_id, i.text, row_number() OVER (ORDER BY i.n) AS k
-            FROM input i
-            WHERE NOT EXISTS (SELECT 1 FROM earlier e WHERE e.n = i.n)
-              AND EXISTS (SELECT 1 FROM messaging.members mb WHERE mb.conversation_id = $1 AND mb.user_id = i.sender_id AND mb.removed_seq IS NULL)
-        ),
-        bump AS (
-            UPDATE messaging.conversations SET last_seq = last_seq + (SELECT count(*) FROM accepted), last_activity_at = $5
-            WHERE conversation_id = $1 AND EXISTS (SELECT 1 FROM accepted)
-            RETURNING last_seq - (SELECT count(*) FROM accepted) AS before_seq
-        ),
-        stored AS (
-            INSERT INTO messaging.messages (conversation_id, seq, message_id, sender_id, client_msg_id, sent_at, text)
-            SELECT $1, bump.before_seq + a.k, a.message_id, a.sender_id, a.client_msg_id, $5, a.text
-            FROM accepted a CROSS JOIN bump
-            RETURNING seq, message_id, sender_id
-        ),
-        read_position AS (
-            UPDATE messaging.members mb SET read_seq = r.seq
-            FROM (SELECT sender_id, max(seq) AS seq FROM stored GROUP BY sender_id) r
-            WHERE mb.conversation_id = $1 AND mb.user_id = r.sender_id
-        )
-        SELECT s.seq AS stored_seq, e.seq AS earlier_seq, e.message_id AS earlier_message_id, e.sent_at AS earlier_sent_at,
-               CASE WHEN i.n = 1 THEN EXISTS (SELECT 1 FROM messaging.conversations WHERE conversation_id = $1) END AS conversation_exists,
-               CASE WHEN i.n = 1 THEN ARRAY(SELECT user_id FROM messaging.members WHERE conversation_id = $1 AND removed_seq IS NULL) END AS member_ids
-        FROM input i
-        LEFT JOIN stored s ON s.message_id = i.message_id
-        LEFT JOIN earlier e ON e.n = i.n
-        ORDER BY i.n
-        """;
-
-    // One send (Citus), the same parameters as scalars, $7 whether it is the first of its conversation in the batch
-    // (it answers for the conversation; later ones cannot see the members change under the lock); the same row out.
-    private const string SendSql = """
-        WITH earlier AS (
-            SELECT seq, message_id, sent_at FROM messaging.messages
-            WHERE conversation_id = $1 AND sender_id = $2 AND client_msg_id = $3
-        ),
-        bump AS (
-            UPDATE messaging.conversations SET last_seq = last_seq + 1, last_activity_at = $5
-            WHERE conversation_id = $1 AND NOT EXISTS (SELECT 1 FROM earlier)
-              AND EXISTS (SELECT 1 FROM messaging.members WHERE conversation_id = $1 AND user_id = $2 AND removed_seq IS NULL)
-            RETURNING last_seq
-        ),
-        stored AS (
-            INSERT INTO messaging.messages (conversation_id, seq, message_id, sender_id, client_msg_id, sent_at, text)
-            SELECT $1, last_seq, $4, $2, $3, $5, $6 FROM bump
-            RETURNING seq
-        ),
-        read_position AS (
-            UPDATE messaging.members SET read_seq = stored.seq FROM stored WHERE conversation_id = $1 AND user_id = $2
-        )
-        SELECT (SELECT seq FROM stored) AS stored_seq, e.seq AS earlier_seq, e.message_id AS earlier_message_id, e.sent_at AS earlier_sent_at,
-               CASE WHEN $7 THEN EXISTS (SELECT 1 FROM messaging.conversations WHERE conversation_id = $1) END AS conversation_exists,
-               CASE WHEN $7 THEN ARRAY(SELECT user_id FROM messaging.members WHERE conversation_id = $1 AND removed_seq IS NULL) END AS member_ids
-        FROM (SELECT 1) one LEFT JOIN earlier e ON true
-        """;
-
-    /// <summary>Up to this many sends to a conversation in a batch (Citus) take <see cref="SendSql"/> each; more take <see cref="ConversationSql"/>.</summary>
-    public const int MaxSendsAlone = 3;
-
-    /// <summary>
-    /// Adds the statements that write <paramref name="conversations"/> (sorted by id) to <paramref name="batch"/>; read
-    /// their outcomes with <see cref="ReadAsync"/> and the same arguments.
-    /// </summary>
-    public static void Add(NpgsqlBatch batch, IReadOnlyList<ConversationBatch> conversations, DateTimeOffset now, bool citus)
+    /// <summary>Writes <paramref name="conversations"/> (sorted by id) in <paramref name="transaction"/>: per conversation, one outcome per send, in order.</summary>
+    public static async Task<List<List<SendOutcome>>> WriteAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<ConversationBatch> conversations, DateTimeOffset now, bool citus,
+        CancellationToken cancellationToken)
     {
         if (citus)
         {
-            foreach (var conversation in conversations)
-            {
-                var locks = new NpgsqlBatchCommand(LockSql);
-                locks.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = conversation.ConversationId });
-                batch.BatchCommands.Add(locks);
-
-                AddForConversation(batch, conversation, now);
-            }
-
-            return;
+            return await CitusSendStatements.WriteAsync(connection, transaction, conversations, now, cancellationToken);
         }
 
         var all = conversations.SelectMany(c => c.Sends.Select((send, i) => (c.ConversationId, Send: send, MessageId: c.MessageIds[i], First: i == 0))).ToList();
+        await using var batch = new NpgsqlBatch(connection, transaction);
         var lockAll = new NpgsqlBatchCommand(LockAllSql);
         lockAll.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. conversations.Select(c => c.ConversationId)] });
         batch.BatchCommands.Add(lockAll);
 
         var batchStatement = new NpgsqlBatchCommand(BatchSql);
         batchStatement.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. all.Select(s => s.ConversationId)] });
-        AddSendArrays(batchStatement, [.. all.Select(s => (s.Send, s.MessageId))], now);
+        batchStatement.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. all.Select(s => s.Send.Caller.UserId)] });
+        batchStatement.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. all.Select(s => s.Send.ClientMsgId)] });
+        batchStatement.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. all.Select(s => s.MessageId)] });
+        batchStatement.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
+        batchStatement.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. all.Select(s => s.Send.Text)] });
         batchStatement.Parameters.Add(new NpgsqlParameter<bool[]> { TypedValue = [.. all.Select(s => s.First)] });
         batch.BatchCommands.Add(batchStatement);
-    }
 
-    /// <summary>
-    /// Reads the outcomes of what <see cref="Add"/> added: per conversation, one per send in the order they were added.
-    /// The reader is then past every result set of the statements.
-    /// </summary>
-    public static async Task<List<List<SendOutcome>>> ReadAsync(
-        NpgsqlDataReader reader, IReadOnlyList<ConversationBatch> conversations, bool citus, CancellationToken cancellationToken)
-    {
         var outcomes = new List<List<SendOutcome>>(conversations.Count);
-        if (citus)
-        {
-            foreach (var conversation in conversations)
-            {
-                await reader.NextResultAsync(cancellationToken); // past the lock
-                var rows = new List<SendOutcome>(conversation.Sends.Count);
-                var statements = conversation.Sends.Count <= MaxSendsAlone ? conversation.Sends.Count : 1;
-                for (var statement = 0; statement < statements; statement++)
-                {
-                    await new SendRows(reader).ReadAsync(rows, conversation.Sends.Count - rows.Count, cancellationToken);
-                    await reader.NextResultAsync(cancellationToken);
-                }
-
-                outcomes.Add(Checked(rows, conversation));
-            }
-
-            return outcomes;
-        }
-
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         await reader.NextResultAsync(cancellationToken); // past the locks
         var batchRows = new SendRows(reader);
         foreach (var conversation in conversations)
@@ -225,43 +118,6 @@ internal static class SendStatement
 
         await reader.NextResultAsync(cancellationToken);
         return outcomes;
-    }
-
-    private static void AddForConversation(NpgsqlBatch batch, ConversationBatch conversation, DateTimeOffset now)
-    {
-        var (conversationId, sends, messageIds) = conversation;
-        if (sends.Count <= MaxSendsAlone)
-        {
-            for (var i = 0; i < sends.Count; i++)
-            {
-                var single = new NpgsqlBatchCommand(SendSql);
-                single.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = conversationId });
-                single.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = sends[i].Caller.UserId });
-                single.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = sends[i].ClientMsgId });
-                single.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = messageIds[i] });
-                single.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
-                single.Parameters.Add(new NpgsqlParameter<string> { TypedValue = sends[i].Text });
-                single.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = i == 0 });
-                batch.BatchCommands.Add(single);
-            }
-
-            return;
-        }
-
-        var statement = new NpgsqlBatchCommand(ConversationSql);
-        statement.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = conversationId });
-        AddSendArrays(statement, [.. sends.Select((send, i) => (send, messageIds[i]))], now);
-        batch.BatchCommands.Add(statement);
-    }
-
-    // $2 senders, $3 client_msg_ids, $4 message ids, $5 now, $6 texts: the same in both statements.
-    private static void AddSendArrays(NpgsqlBatchCommand statement, IReadOnlyList<(SendMessage Send, Guid MessageId)> sends, DateTimeOffset now)
-    {
-        statement.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. sends.Select(s => s.Send.Caller.UserId)] });
-        statement.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. sends.Select(s => s.Send.ClientMsgId)] });
-        statement.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. sends.Select(s => s.MessageId)] });
-        statement.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
-        statement.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. sends.Select(s => s.Send.Text)] });
     }
 
     /// <summary>
@@ -293,7 +149,7 @@ internal static class SendStatement
         }
     }
 
-    private static List<SendOutcome> Checked(List<SendOutcome> rows, ConversationBatch conversation) =>
+    internal static List<SendOutcome> Checked(List<SendOutcome> rows, ConversationBatch conversation) =>
         rows.Count == conversation.Sends.Count
             ? rows
             : throw new InvalidOperationException(

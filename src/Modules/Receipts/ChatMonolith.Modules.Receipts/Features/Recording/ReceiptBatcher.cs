@@ -1,3 +1,4 @@
+using ChatMonolith.BuildingBlocks.Persistence;
 using System.Threading.Channels;
 using ChatMonolith.Modules.Receipts.Data;
 using Microsoft.Extensions.DependencyInjection;
@@ -81,7 +82,8 @@ public sealed class ReceiptBatcher : BackgroundService
         {
             var db = scope.ServiceProvider.GetRequiredService<ReceiptsDbContext>();
             var now = TruncateToMicroseconds(_clock.GetUtcNow());
-            moved = await WatermarkStore.AdvanceAsync(db, batch, now, _options.Value.HistoryLength, CancellationToken.None);
+            moved = await WatermarkStore.AdvanceAsync(
+                db, scope.ServiceProvider.GetRequiredService<DatabaseEngine>(), batch, now, _options.Value.HistoryLength, CancellationToken.None);
         }
         catch (Exception e)
         {
