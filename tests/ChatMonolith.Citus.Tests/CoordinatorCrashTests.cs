@@ -14,8 +14,9 @@ public sealed class CoordinatorCrash;
 /// envelopes for the other modules' read models in tables that live on the coordinator. Citus commits the two with
 /// two-phase commit, and recovers a commit that a crash interrupted. So the coordinator crashing in the middle of
 /// adds and sends loses nothing and doubles nothing: every acknowledged send is stored once, at its seq, with no gap;
-/// every add is in the log once; Receipts' and Presence's read models end up with exactly the members Messaging has;
-/// and no prepared transaction is left behind on a worker.
+/// every add is in the log once; Receipts' and Presence's read models end up with exactly the members Messaging has
+/// (after a restart of the host, when Wolverine left envelopes of a cut-off commit in its inbox); and no prepared
+/// transaction is left behind on a worker.
 /// </summary>
 [Collection(nameof(CoordinatorCrash))]
 [Trait("Tier", "Citus")]
@@ -54,6 +55,17 @@ public sealed class CoordinatorCrashTests(CitusHostFixture host) : IClassFixture
             Assert.Equal(joiners.Skip(g * AddsPerGroup).Take(AddsPerGroup).Select(j => Guid.Parse(j.UserId)).Order(), added.Order());
         }
 
+        // A commit whose answer the crash cut off (the coordinator committed, the connection died first) leaves its
+        // envelopes in the inbox, owned by this host's Wolverine node, which never hands them to their handlers:
+        // Wolverine 6.62 takes such a commit for a failure (fixed in 6.63.0, GH-5410, which this registry does not
+        // serve; docs/adr/0018). They are not lost: a restart gives them up, and the next node runs them. So the read
+        // models must catch up, after a restart of the host when envelopes were left.
+        if (!await ReadModelsAgreeAsync(TimeSpan.FromSeconds(15)))
+        {
+            Assert.NotEqual("none", await EnvelopesAsync());
+            await host.RestartAsync();
+        }
+
         foreach (var readModel in new[] { "receipts.members", "presence.members" })
         {
             await UntilAsync(async () => await ActiveMembersAsync(readModel) == await ActiveMembersAsync("messaging.members"),
@@ -64,6 +76,26 @@ public sealed class CoordinatorCrashTests(CitusHostFixture host) : IClassFixture
         Assert.Equal("none", await EnvelopesAsync());
         Assert.Equal(0, await PreparedOnWorkersAsync());
         Assert.True(_retried > 0, "no call failed: the crash did not happen under traffic");
+    }
+
+    private async Task<bool> ReadModelsAgreeAsync(TimeSpan patience)
+    {
+        var deadline = DateTime.UtcNow + patience;
+        while (true)
+        {
+            var messaging = await ActiveMembersAsync("messaging.members");
+            if (await ActiveMembersAsync("receipts.members") == messaging && await ActiveMembersAsync("presence.members") == messaging)
+            {
+                return true;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100));
+        }
     }
 
     /// <summary>Adds the joiners one at a time, with sends after each; retries whatever failed until it is answered.</summary>

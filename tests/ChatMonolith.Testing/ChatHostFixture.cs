@@ -35,11 +35,39 @@ public class ChatHostFixture : IAsyncLifetime
 
     public Uri WebAddress => Services.GetRequiredService<HostEndpoints>().WebAddress;
 
+    /// <summary>Where Prometheus would scrape this host.</summary>
+    public Uri MetricsAddress => Services.GetRequiredService<HostEndpoints>().MetricsAddress
+        ?? throw new InvalidOperationException("Metrics are off for this host.");
+
     private WebApplication App => _app ?? throw new InvalidOperationException("The host has not started.");
 
     public async Task InitializeAsync()
     {
         ConnectionString = await TestInfrastructure.CreateDatabaseAsync();
+        await StartHostAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await StopHostAsync();
+        if (ConnectionString.Length > 0)
+        {
+            await TestInfrastructure.DropDatabaseAsync(ConnectionString);
+        }
+    }
+
+    /// <summary>
+    /// Stops the host as a deployment's restart would (graceful: Wolverine gives up what its node owned) and starts a
+    /// new one on the same database and Redis. Channels are new; open calls on the old ones end.
+    /// </summary>
+    public async Task RestartAsync()
+    {
+        await StopHostAsync();
+        await StartHostAsync();
+    }
+
+    private async Task StartHostAsync()
+    {
         var redis = await TestInfrastructure.RedisAsync();
         var settings = new Dictionary<string, string?>
         {
@@ -48,6 +76,7 @@ public class ChatHostFixture : IAsyncLifetime
             ["Redis:KeyPrefix"] = RedisKeyPrefix,
             ["Host:GrpcPort"] = "0",
             ["Host:WebPort"] = "0",
+            ["Host:MetricsPort"] = "0",
             ["Identity:SigningKey"] = SigningKey,
             // The lowest the options allow: hashing stays PBKDF2, the suite stays fast.
             ["Identity:PasswordHashIterations"] = "10000",
@@ -80,7 +109,7 @@ public class ChatHostFixture : IAsyncLifetime
         });
     }
 
-    public async Task DisposeAsync()
+    private async Task StopHostAsync()
     {
         Channel?.Dispose();
         WebChannel?.Dispose();
@@ -88,11 +117,7 @@ public class ChatHostFixture : IAsyncLifetime
         {
             await _app.StopAsync();
             await _app.DisposeAsync();
-        }
-
-        if (ConnectionString.Length > 0)
-        {
-            await TestInfrastructure.DropDatabaseAsync(ConnectionString);
+            _app = null;
         }
     }
 

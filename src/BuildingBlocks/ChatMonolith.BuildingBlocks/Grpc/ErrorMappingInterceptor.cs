@@ -1,5 +1,6 @@
 using ChatMonolith.BuildingBlocks.Errors;
 using Google.Protobuf.WellKnownTypes;
+using ChatMonolith.BuildingBlocks.Observability;
 using Google.Rpc;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
@@ -12,7 +13,7 @@ namespace ChatMonolith.BuildingBlocks.Grpc;
 /// The one place where failures become gRPC statuses: <see cref="ChatException"/> keeps its code and reason,
 /// anything unexpected becomes INTERNAL with no stack trace sent to the client (it is logged instead).
 /// </summary>
-public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> logger) : Interceptor
+public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> logger, ErrorMetrics metrics) : Interceptor
 {
     /// <summary>The <c>ErrorInfo.domain</c> of every error this server raises.</summary>
     public const string ErrorDomain = "chatmonolith";
@@ -93,6 +94,7 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
     {
         if (FindChatException(exception) is { } failure)
         {
+            metrics.Record(failure);
             return ToStatus(failure).ToRpcException();
         }
 
@@ -106,6 +108,7 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
         }
 
         logger.LogError(exception, "Unhandled failure in {Method}", context.Method);
+        metrics.Record(StatusCode.Internal, "INTERNAL");
         var status = new Status { Code = (int)StatusCode.Internal, Message = "An internal error occurred." };
         status.Details.Add(Any.Pack(new ErrorInfo { Reason = "INTERNAL", Domain = ErrorDomain }));
         return status.ToRpcException();

@@ -42,6 +42,7 @@ public static class ChatHost
             .WithExposedHeaders("Grpc-Status", "Grpc-Message", "Grpc-Encoding", "Grpc-Accept-Encoding", "Grpc-Status-Details-Bin")));
         builder.AddPostgres();
         builder.AddRedis();
+        builder.AddTelemetry(options);
 
         foreach (var module in modules)
         {
@@ -51,6 +52,7 @@ public static class ChatHost
         builder.AddWolverine(modules);
 
         var app = builder.Build();
+        app.UseMetricsEndpoint();
         app.UseCors();
         app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
         app.UseAuthentication();
@@ -104,6 +106,14 @@ public static class ChatHost
 
                 endpoints.Web = listen;
             });
+            if (options.MetricsPort >= 0)
+            {
+                kestrel.Listen(IPAddress.Parse(options.MetricsBindAddress), options.MetricsPort, listen =>
+                {
+                    listen.Protocols = HttpProtocols.Http1;
+                    endpoints.Metrics = listen;
+                });
+            }
         });
     }
 }

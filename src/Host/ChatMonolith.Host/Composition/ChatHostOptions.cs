@@ -14,6 +14,15 @@ public sealed class ChatHostOptions
     /// <summary>HTTP/1.1 and HTTP/2, for gRPC-Web and static files. 0 picks a free port.</summary>
     public int WebPort { get; set; } = 5081;
 
+    /// <summary>
+    /// Where Prometheus scrapes <c>/metrics</c>: a listener of its own (plain HTTP/1.1), never one of the public
+    /// endpoints. 0 picks a free port; -1 turns metrics off.
+    /// </summary>
+    public int MetricsPort { get; set; } = 9464;
+
+    /// <summary>The address the metrics listener binds to: loopback unless the scraper is elsewhere (0.0.0.0 in a container).</summary>
+    public string MetricsBindAddress { get; set; } = "127.0.0.1";
+
     /// <summary>A PKCS#12 certificate for the web endpoint; with it, that endpoint serves HTTPS with HTTP/1.1 and HTTP/2.</summary>
     public string CertificatePath { get; set; } = "";
 

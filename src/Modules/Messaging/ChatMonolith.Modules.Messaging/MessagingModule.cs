@@ -28,6 +28,7 @@ public sealed class MessagingModule : IModule
         services.AddModuleDbContext<MessagingDbContext>(configuration, MessagingDbContext.Schema);
         services.AddSingleton<DeliveryRouter>();
         services.AddSingleton<MessagingDatabase>();
+        services.AddSingleton<MessagingMetrics>();
         services.AddSingleton<DeliveryLog>();
         services.AddScoped<DeviceStreams>();
         services.AddSingleton(sp => new GroupLimits(sp.GetRequiredService<IOptions<MessagingOptions>>()));

@@ -32,6 +32,7 @@ public sealed class PresenceModule : IModule
         services.AddSingleton<DeviceRegistry>();
         services.AddSingleton<WatchLists>();
         services.AddSingleton<TypingState>();
+        services.AddSingleton<PresenceMetrics>();
         services.AddScoped<PresenceView>();
         services.AddSingleton(sp => new PresenceTracker(
             sp.GetRequiredService<DeviceRegistry>(),
@@ -39,6 +40,7 @@ public sealed class PresenceModule : IModule
             sp.GetRequiredService<IDatabase>(),
             Scopes(sp),
             Options(sp),
+            sp.GetRequiredService<PresenceMetrics>(),
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new TypingSignals(sp.GetRequiredService<TypingState>(), Scopes(sp), Options(sp), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new PresenceWatch(sp.GetRequiredService<WatchLists>(), Scopes(sp), Options(sp)));

@@ -28,6 +28,7 @@ public sealed class ReceiptsModule : IModule
             sp.GetRequiredService<ILogger<ReceiptBatcher>>()));
         services.AddHostedService(sp => sp.GetRequiredService<ReceiptBatcher>());
         services.AddScoped<ReceiptFanOut>();
+        services.AddSingleton<ReceiptsMetrics>();
     }
 
     public void MapEndpoints(IEndpointRouteBuilder endpoints) => endpoints.MapGrpcService<ReceiptsGrpcService>();

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Threading.Channels;
 using ChatMonolith.BuildingBlocks.Errors;
 using ChatMonolith.BuildingBlocks.Security;
@@ -11,7 +12,7 @@ namespace ChatMonolith.Modules.Messaging.Delivery;
 /// One open stream of a device: a bounded queue that many producers fill and one writer drains. A device that lets
 /// its queue fill up is cut off rather than allowed to hold ever more memory; it catches up when it reconnects.
 /// </summary>
-internal sealed class DeviceSession(Caller caller, int capacity) : IDisposable
+internal sealed class DeviceSession(Caller caller, int capacity, MessagingMetrics metrics) : IDisposable
 {
     private readonly Channel<Outbound> _queue = Channel.CreateBounded<Outbound>(
         new BoundedChannelOptions(capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
@@ -30,9 +31,9 @@ internal sealed class DeviceSession(Caller caller, int capacity) : IDisposable
     public ChannelReader<Outbound> Queue => _queue.Reader;
 
     /// <param name="asEvent">The entry as the stream carries it, built once for every device it goes to.</param>
-    public void Deliver(MessageView entry, ServerEvent asEvent) => Enqueue(new Outbound(entry, asEvent));
+    public void Deliver(MessageView entry, ServerEvent asEvent) => Enqueue(new Outbound(entry, asEvent, Stopwatch.GetTimestamp()));
 
-    public void Send(ServerEvent direct) => Enqueue(new Outbound(null, direct));
+    public void Send(ServerEvent direct) => Enqueue(new Outbound(null, direct, Stopwatch.GetTimestamp()));
 
     /// <summary>The highest seq of the conversation written to this stream, if any: the device has everything up to it.</summary>
     public long? SentUpTo(Guid conversationId) => _sentUpTo.TryGetValue(conversationId, out var seq) ? seq : null;
@@ -69,6 +70,7 @@ internal sealed class DeviceSession(Caller caller, int capacity) : IDisposable
     {
         if (!_queue.Writer.TryWrite(item) && !_closed)
         {
+            metrics.SlowConsumerCuts.Add(1);
             End(ChatException.ResourceExhausted("SLOW_CONSUMER",
                 "The device did not read its stream fast enough; reconnect to receive what it missed."));
         }

@@ -9,7 +9,8 @@ namespace ChatMonolith.Modules.Messaging.Delivery;
 
 /// <summary>Opens a device's stream: registers it with the router, catches it up, then delivers live traffic until it ends.</summary>
 internal sealed class DeviceStreams(
-    DeliveryRouter router, DeliveryLog log, IOptions<MessagingOptions> options, TimeProvider clock, IMessageBus bus, ILogger<DeviceStreams> logger)
+    DeliveryRouter router, DeliveryLog log, IOptions<MessagingOptions> options, TimeProvider clock, IMessageBus bus, MessagingMetrics metrics,
+    ILogger<DeviceStreams> logger)
 {
     private static readonly TimeSpan GoodbyeWriteTimeout = TimeSpan.FromSeconds(5);
 
@@ -29,20 +30,21 @@ internal sealed class DeviceStreams(
         Func<DeviceSession, CancellationToken, Task<bool>>? readLoop,
         CancellationToken callCancelled)
     {
-        using var session = new DeviceSession(caller, options.Value.OutboundQueueCapacity);
+        using var session = new DeviceSession(caller, options.Value.OutboundQueueCapacity, metrics);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(callCancelled, session.Ended);
         // Stopping ends the writer's wait for the next event by closing its queue rather than by cancelling it.
         using var closeQueue = stop.Token.Register(session.CloseQueue);
         // Registered before the catch-up reads the database, so nothing committed in between is missed;
         // what arrives twice is dropped by seq.
         router.Register(session);
+        metrics.OpenStreams.Add(1);
         // Presence hears of the device while the catch-up reads the database; the hello is answered (CaughtUp) only
         // once it has, so whoever watches the user sees them online by then.
         var connected = TellAsync(new DeviceConnected(caller.UserId, caller.DeviceId));
         var graceful = false;
         try
         {
-            var delivery = new OrderedDelivery(session, log, stream, options.Value.CatchUpPageSize, clock);
+            var delivery = new OrderedDelivery(session, log, stream, options.Value.CatchUpPageSize, clock, metrics);
             var writing = WriteAsync(delivery, cursors, connected, stop.Token);
             var reading = readLoop is null ? UntilStoppedAsync(stop.Token) : readLoop(session, stop.Token);
             var first = await Task.WhenAny(writing, reading);
@@ -66,6 +68,7 @@ internal sealed class DeviceStreams(
         finally
         {
             router.Unregister(session);
+            metrics.OpenStreams.Add(-1);
             await connected;
             await TellAsync(new DeviceDisconnected(caller.UserId, caller.DeviceId, graceful));
         }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using ChatMonolith.Modules.Messaging.Features;
 using ChatMonolith.Modules.Messaging.Grpc;
 using ChatMonolith.Protos.Messaging.V1;
@@ -11,7 +12,8 @@ namespace ChatMonolith.Modules.Messaging.Delivery;
 /// first. Every seq a committed entry has below a delivered one is itself committed, because seqs are taken under
 /// the conversation's row lock, so the read always finds them; it returns only what the device's user may read.
 /// </summary>
-internal sealed class OrderedDelivery(DeviceSession session, DeliveryLog log, ServerEventWriter stream, int pageSize, TimeProvider clock)
+internal sealed class OrderedDelivery(
+    DeviceSession session, DeliveryLog log, ServerEventWriter stream, int pageSize, TimeProvider clock, MessagingMetrics metrics)
 {
     private readonly Dictionary<Guid, long> _next = [];
 
@@ -42,7 +44,10 @@ internal sealed class OrderedDelivery(DeviceSession session, DeliveryLog log, Se
 
             if (item.Entry is { } entry)
             {
-                await DeliverInOrderAsync(entry, item.Event, cancellationToken);
+                if (await DeliverInOrderAsync(entry, item.Event, cancellationToken))
+                {
+                    metrics.DeliveryLatency.Record(Stopwatch.GetElapsedTime(item.QueuedAt).TotalMilliseconds);
+                }
             }
             else
             {
@@ -57,7 +62,8 @@ internal sealed class OrderedDelivery(DeviceSession session, DeliveryLog log, Se
         }
     }
 
-    private async Task DeliverInOrderAsync(MessageView entry, ServerEvent asEvent, CancellationToken cancellationToken)
+    /// <returns>Whether the entry was written (not a duplicate, nor of a conversation the device's user is not in).</returns>
+    private async Task<bool> DeliverInOrderAsync(MessageView entry, ServerEvent asEvent, CancellationToken cancellationToken)
     {
         if (!_next.TryGetValue(entry.ConversationId, out var next))
         {
@@ -65,7 +71,7 @@ internal sealed class OrderedDelivery(DeviceSession session, DeliveryLog log, Se
             var window = await log.WindowAsync(session.Caller.UserId, entry.ConversationId, cancellationToken);
             if (window is null)
             {
-                return;
+                return false;
             }
 
             next = window.JoinedSeq;
@@ -73,12 +79,13 @@ internal sealed class OrderedDelivery(DeviceSession session, DeliveryLog log, Se
 
         if (entry.Seq < next)
         {
-            return;
+            return false;
         }
 
         next = await WriteRangeAsync(entry.ConversationId, next, entry.Seq - 1, cancellationToken);
         await WriteAsync(asEvent, entry, MoreQueued, cancellationToken);
         _next[entry.ConversationId] = entry.Seq + 1;
+        return true;
     }
 
     /// <returns>The next seq after what was written.</returns>
@@ -92,6 +99,8 @@ internal sealed class OrderedDelivery(DeviceSession session, DeliveryLog log, Se
                 // Flushed at the end of each page: the next may take a query.
                 await WriteAsync(new ServerEvent { Message = MessagingProtoMapping.ToProto(page[i]) }, page[i], i < page.Count - 1, cancellationToken);
             }
+
+            metrics.CatchUpMessages.Add(page.Count);
 
             if (page.Count < pageSize)
             {

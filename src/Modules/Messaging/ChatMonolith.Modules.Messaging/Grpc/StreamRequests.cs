@@ -1,4 +1,5 @@
 using ChatMonolith.BuildingBlocks.Errors;
+using ChatMonolith.BuildingBlocks.Observability;
 using ChatMonolith.BuildingBlocks.Security;
 using ChatMonolith.Modules.Presence.Contracts;
 using ChatMonolith.Modules.Receipts.Contracts;
@@ -22,7 +23,8 @@ namespace ChatMonolith.Modules.Messaging.Grpc;
 /// committed, while the stream reads on (up to <see cref="MessagingOptions.MaxSendsInFlightPerStream"/> unanswered):
 /// the group commit stores a conversation's sends in the order they were queued.
 /// </summary>
-internal sealed class StreamRequests(IMessageBus bus, SendGroupCommit sends, IOptions<MessagingOptions> options, ILogger<StreamRequests> logger)
+internal sealed class StreamRequests(
+    IMessageBus bus, SendGroupCommit sends, IOptions<MessagingOptions> options, ErrorMetrics errors, ILogger<StreamRequests> logger)
 {
     private static readonly ChatException Unavailable =
         ChatException.Unavailable("TRY_AGAIN", "The server could not handle this request now; send it again.");
@@ -84,6 +86,7 @@ internal sealed class StreamRequests(IMessageBus bus, SendGroupCommit sends, IOp
             failure = Unavailable;
         }
 
+        errors.Record(failure);
         session.Send(new ServerEvent { Rejected = RejectionOf(clientEvent, failure) });
     }
 

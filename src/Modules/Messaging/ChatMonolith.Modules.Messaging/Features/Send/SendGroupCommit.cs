@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using ChatMonolith.BuildingBlocks.Errors;
 using ChatMonolith.Modules.Messaging.Contracts;
@@ -36,17 +37,20 @@ internal sealed class SendGroupCommit : BackgroundService
     private readonly NpgsqlDataSource _dataSource;
     private readonly IWolverineRuntime _wolverine;
     private readonly DeliveryRouter _router;
+    private readonly MessagingMetrics _metrics;
 
     public SendGroupCommit(
         NpgsqlDataSource dataSource,
         IWolverineRuntime wolverine,
         DeliveryRouter router,
         MessagingDatabase database,
+        MessagingMetrics metrics,
         TimeProvider clock,
         IOptions<MessagingOptions> options,
         ILogger<SendGroupCommit> logger)
     {
         _database = database;
+        _metrics = metrics;
         _dataSource = dataSource;
         _wolverine = wolverine;
         _router = router;
@@ -74,7 +78,7 @@ internal sealed class SendGroupCommit : BackgroundService
     public async ValueTask<Task<SentMessage>> QueueAsync(SendMessage command, CancellationToken cancellationToken)
     {
         command.Validate();
-        var pending = new PendingSend(command);
+        var pending = new PendingSend(command, MessagingMetrics.Traces);
         try
         {
             await QueueOf(command.ConversationId).Writer.WriteAsync(pending, cancellationToken);
@@ -141,7 +145,7 @@ internal sealed class SendGroupCommit : BackgroundService
             // The database could not be reached: every send of the batch fails now, rather than each after its own
             // timeout; the senders retry with the same client_msg_id.
             _logger.LogError(e, "Storing a batch of {Count} sends failed", batch.Count);
-            batch.ForEach(pending => pending.Done.TrySetException(e));
+            batch.ForEach(pending => pending.Fail(e));
         }
     }
 
@@ -175,11 +179,12 @@ internal sealed class SendGroupCommit : BackgroundService
     private void Fail(PendingSend pending, Exception failure)
     {
         _logger.LogError(failure, "Storing a message in {ConversationId} failed", pending.Command.ConversationId);
-        pending.Done.TrySetException(failure);
+        pending.Fail(failure);
     }
 
     private async Task CommitAsync(IReadOnlyList<PendingSend> batch)
     {
+        using var span = MessagingMetrics.Traces.HasListeners() ? BatchSpan(batch) : null;
         var now = _clock.GetUtcNow();
         now = now.AddTicks(-(now.Ticks % 10)); // PostgreSQL keeps microseconds: a retry's ack carries the same time
         var conversations = ConversationSends.Of(batch, now);
@@ -237,17 +242,30 @@ internal sealed class SendGroupCommit : BackgroundService
             _router.Deliver(new DeliverEntries(deliveries));
         }
 
+        _metrics.SendBatchSize.Record(batch.Count);
+        _metrics.SendsStored.Add(events.Count);
         foreach (var (pending, sent, refused) in outcomes)
         {
             if (sent is not null)
             {
-                pending.Done.TrySetResult(sent);
+                _metrics.SendsAccepted.Add(1);
+                pending.Answer(sent);
             }
             else
             {
-                pending.Done.TrySetException(refused!);
+                pending.Fail(refused!);
             }
         }
+    }
+
+    /// <summary>The batch's span: in the trace of its first send, with links to the others; Npgsql's spans lie in it.</summary>
+    private static Activity? BatchSpan(IReadOnlyList<PendingSend> batch)
+    {
+        var span = MessagingMetrics.Traces.StartActivity(
+            "chat.send.batch", ActivityKind.Internal, batch[0].Activity?.Context ?? default,
+            links: [.. batch.Skip(1).Where(p => p.Activity is not null).Select(p => new ActivityLink(p.Activity!.Context))]);
+        span?.SetTag("chat.send.batch.size", batch.Count);
+        return span;
     }
 
     /// <summary>
@@ -312,10 +330,38 @@ internal sealed class SendGroupCommit : BackgroundService
         }
     }
 
-    private sealed class PendingSend(SendMessage command)
+    /// <summary>A queued send, its answer, and its span (when traces are exported), which ends with the answer.</summary>
+    private sealed class PendingSend
     {
-        public SendMessage Command { get; } = command;
+        public PendingSend(SendMessage command, ActivitySource traces)
+        {
+            Command = command;
+            // Started without becoming the caller's current span: the stream reads on, and its next request is not
+            // part of this send.
+            var current = Activity.Current;
+            Activity = traces.StartActivity("chat.send");
+            Activity.Current = current;
+            Activity?.SetTag("chat.conversation_id", command.ConversationId);
+        }
+
+        public SendMessage Command { get; }
+
+        public Activity? Activity { get; }
 
         public TaskCompletionSource<SentMessage> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Answer(SentMessage sent)
+        {
+            Activity?.SetTag("chat.seq", sent.Seq);
+            Activity?.Stop();
+            Done.TrySetResult(sent);
+        }
+
+        public void Fail(Exception failure)
+        {
+            Activity?.SetStatus(ActivityStatusCode.Error, failure is ChatException refused ? refused.Reason : failure.GetType().Name);
+            Activity?.Stop();
+            Done.TrySetException(failure);
+        }
     }
 }

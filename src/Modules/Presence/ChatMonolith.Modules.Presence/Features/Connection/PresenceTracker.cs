@@ -24,18 +24,21 @@ public sealed class PresenceTracker
     private readonly IServiceScopeFactory _scopes;
     private readonly PresenceOptions _options;
     private readonly TimeProvider _clock;
+    private readonly PresenceMetrics _metrics;
 
     /// <summary>A singleton (Wolverine's generated code takes it as is); what is scoped comes from a scope of its own.</summary>
     internal PresenceTracker(
-        DeviceRegistry devices, WatchLists watches, IDatabase redis, IServiceScopeFactory scopes, IOptions<PresenceOptions> options, TimeProvider clock)
+        DeviceRegistry devices, WatchLists watches, IDatabase redis, IServiceScopeFactory scopes, IOptions<PresenceOptions> options,
+        PresenceMetrics metrics, TimeProvider clock)
     {
-        (_devices, _watches, _redis, _scopes, _options, _clock) = (devices, watches, redis, scopes, options.Value, clock);
+        (_devices, _watches, _redis, _scopes, _options, _metrics, _clock) = (devices, watches, redis, scopes, options.Value, metrics, clock);
     }
 
     internal async Task ConnectedAsync(Guid userId, Guid deviceId)
     {
         if (await _devices.TouchAsync(userId, deviceId, _options.DeviceTtl, minSpacing: null) == DeviceRegistry.Change.CameOnline)
         {
+            _metrics.Online();
             await AnnounceAsync(userId);
         }
     }
@@ -58,6 +61,7 @@ public sealed class PresenceTracker
                 throw ChatException.ResourceExhausted("HEARTBEAT_TOO_FREQUENT",
                     $"Heartbeats must be at least {_options.MinHeartbeatSpacing.TotalSeconds:0.#} s apart; send one every {_options.HeartbeatInterval.TotalSeconds:0.#} s.");
             case DeviceRegistry.Change.CameOnline:
+                _metrics.Online();
                 await AnnounceAsync(caller.UserId);
                 break;
         }
@@ -96,6 +100,7 @@ public sealed class PresenceTracker
     /// <summary>Last seen goes to Redis for reads and to PostgreSQL so that it outlives Redis.</summary>
     private async Task WentOfflineAsync(Guid userId, DateTimeOffset lastSeen)
     {
+        _metrics.Offline();
         await _redis.StringSetAsync(PresenceKeys.LastSeen(userId), lastSeen.ToUnixTimeMilliseconds());
         await using (var scope = _scopes.CreateAsyncScope())
         {

@@ -93,6 +93,9 @@ public sealed class ReceiptBatcher : BackgroundService
             return;
         }
 
+        var metrics = scope.ServiceProvider.GetRequiredService<ReceiptsMetrics>();
+        metrics.Flushes.Add(1);
+        metrics.MarksMoved.Add(moved.Count);
         stored.SetResult();
         await TellAsync(scope.ServiceProvider.GetRequiredService<ReceiptFanOut>(), moved);
     }
