@@ -8,17 +8,21 @@ namespace ChatMonolith.BuildingBlocks.Persistence;
 /// </summary>
 public sealed class DatabaseEngine
 {
-    private bool? _citus;
+    private const int Unknown = 0, Plain = 1, Citus = 2;
+
+    private int _engine = Unknown;
 
     /// <summary>True on Citus. The first call asks over <paramref name="connection"/>; two first callers get the same answer.</summary>
     public async ValueTask<bool> IsCitusAsync(NpgsqlConnection connection)
     {
-        if (_citus is null)
+        var engine = Volatile.Read(ref _engine);
+        if (engine == Unknown)
         {
             await using var citus = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')", connection);
-            _citus = (bool)(await citus.ExecuteScalarAsync())!;
+            engine = (bool)(await citus.ExecuteScalarAsync())! ? Citus : Plain;
+            Volatile.Write(ref _engine, engine);
         }
 
-        return _citus.Value;
+        return engine == Citus;
     }
 }
