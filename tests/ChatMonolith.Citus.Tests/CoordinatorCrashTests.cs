@@ -60,7 +60,7 @@ public sealed class CoordinatorCrashTests(CitusHostFixture host) : IClassFixture
         // Wolverine 6.62 takes such a commit for a failure (fixed in 6.63.0, GH-5410, which this registry does not
         // serve; docs/adr/0018). They are not lost: a restart gives them up, and the next node runs them. So the read
         // models must catch up, after a restart of the host when envelopes were left.
-        if (!await ReadModelsAgreeAsync(TimeSpan.FromSeconds(15)))
+        if (!await DatabaseState.HoldsWithinAsync(ReadModelsAgreeAsync, TimeSpan.FromSeconds(15)))
         {
             Assert.NotEqual("none", await EnvelopesAsync());
             await host.RestartAsync();
@@ -68,7 +68,7 @@ public sealed class CoordinatorCrashTests(CitusHostFixture host) : IClassFixture
 
         foreach (var readModel in new[] { "receipts.members", "presence.members" })
         {
-            await UntilAsync(async () => await ActiveMembersAsync(readModel) == await ActiveMembersAsync("messaging.members"),
+            await DatabaseState.UntilAsync(async () => await ActiveMembersAsync(readModel) == await ActiveMembersAsync("messaging.members"), Patience,
                 async () => $"{readModel} never matched messaging.members: it has {await ActiveMembersAsync(readModel)}, messaging has "
                             + $"{await ActiveMembersAsync("messaging.members")}; Wolverine's envelopes: {await EnvelopesAsync()}");
         }
@@ -78,24 +78,10 @@ public sealed class CoordinatorCrashTests(CitusHostFixture host) : IClassFixture
         Assert.True(_retried > 0, "no call failed: the crash did not happen under traffic");
     }
 
-    private async Task<bool> ReadModelsAgreeAsync(TimeSpan patience)
+    private async Task<bool> ReadModelsAgreeAsync()
     {
-        var deadline = DateTime.UtcNow + patience;
-        while (true)
-        {
-            var messaging = await ActiveMembersAsync("messaging.members");
-            if (await ActiveMembersAsync("receipts.members") == messaging && await ActiveMembersAsync("presence.members") == messaging)
-            {
-                return true;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                return false;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(100));
-        }
+        var messaging = await ActiveMembersAsync("messaging.members");
+        return await ActiveMembersAsync("receipts.members") == messaging && await ActiveMembersAsync("presence.members") == messaging;
     }
 
     /// <summary>Adds the joiners one at a time, with sends after each; retries whatever failed until it is answered.</summary>
@@ -234,16 +220,5 @@ public sealed class CoordinatorCrashTests(CitusHostFixture host) : IClassFixture
         }
 
         return open;
-    }
-
-    /// <summary>Checks <paramref name="condition"/> until it holds, and fails with <paramref name="because"/> when it never does.</summary>
-    private static async Task UntilAsync(Func<Task<bool>> condition, Func<Task<string>> because)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, await because());
-            await Task.Delay(TimeSpan.FromMilliseconds(100));
-        }
     }
 }

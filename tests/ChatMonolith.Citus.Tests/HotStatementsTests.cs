@@ -112,15 +112,10 @@ public sealed class HotStatementsTests(CitusHostFixture host) : IClassFixture<Ci
         Assert.Equal([], counted.Where((c, i) => i is not (2 or 3) && c.Counters.MultiShard > 0).Select(c => $"{c.Operation}: {c.Counters.MultiShard} multi-shard"));
     }
 
-    private async Task ReadModelsHoldAsync(int members)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (await host.ScalarAsync<long>("SELECT (SELECT count(*) FROM receipts.members) + (SELECT count(*) FROM presence.members)") < 2 * members)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the read models never took the members in");
-            await Task.Delay(TimeSpan.FromMilliseconds(50));
-        }
-    }
+    private Task ReadModelsHoldAsync(int members) => DatabaseState.UntilAsync(
+        async () => await host.ScalarAsync<long>("SELECT (SELECT count(*) FROM receipts.members) + (SELECT count(*) FROM presence.members)") >= 2 * members,
+        TimeSpan.FromSeconds(30),
+        () => Task.FromResult("the read models never took the members in"));
 
     private static ConversationCursor Cursor(Conversation conversation, long? seq = null) =>
         new() { ConversationId = conversation.ConversationId, Seq = seq ?? conversation.LastSeq };

@@ -69,8 +69,8 @@ internal static class MemberWindows
         {
             BatchCommands =
             {
-                Command("SELECT conversation_id, joined_seq, removed_seq FROM messaging.members WHERE user_id = $1 AND conversation_id = ANY($2)", userId, ids),
-                Command("SELECT conversation_id, last_seq FROM messaging.conversations WHERE conversation_id = ANY($1)", ids),
+                BatchCommands.Of("SELECT conversation_id, joined_seq, removed_seq FROM messaging.members WHERE user_id = $1 AND conversation_id = ANY($2)", userId, ids),
+                BatchCommands.Of("SELECT conversation_id, last_seq FROM messaging.conversations WHERE conversation_id = ANY($1)", ids),
             },
         };
         var members = new List<Member>();
@@ -109,16 +109,5 @@ internal static class MemberWindows
         }
 
         return [.. ids];
-    }
-
-    private static NpgsqlBatchCommand Command(string sql, params object[] values)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        foreach (var value in values)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = value });
-        }
-
-        return command;
     }
 }

@@ -33,7 +33,7 @@ internal sealed class DeviceSession(Caller caller, int capacity, MessagingMetric
     /// <param name="asEvent">The entry as the stream carries it, built once for every device it goes to.</param>
     public void Deliver(MessageView entry, ServerEvent asEvent) => Enqueue(new Outbound(entry, asEvent, Stopwatch.GetTimestamp()));
 
-    public void Send(ServerEvent direct) => Enqueue(new Outbound(null, direct, Stopwatch.GetTimestamp()));
+    public void Send(ServerEvent direct) => Enqueue(new Outbound(null, direct, QueuedAt: 0));
 
     /// <summary>The highest seq of the conversation written to this stream, if any: the device has everything up to it.</summary>
     public long? SentUpTo(Guid conversationId) => _sentUpTo.TryGetValue(conversationId, out var seq) ? seq : null;

@@ -1,3 +1,4 @@
+using ChatMonolith.Modules.Messaging.Data;
 using Npgsql;
 
 namespace ChatMonolith.Modules.Messaging.Features.Send;
@@ -71,9 +72,9 @@ internal static class CitusSendStatements
         await using var reads = new NpgsqlBatch(connection, transaction);
         foreach (var conversation in conversations)
         {
-            reads.BatchCommands.Add(Command(LockSql, conversation.ConversationId));
-            reads.BatchCommands.Add(Command(MembersSql, conversation.ConversationId));
-            reads.BatchCommands.Add(Command(EarlierSql, conversation.ConversationId,
+            reads.BatchCommands.Add(BatchCommands.Of(LockSql, conversation.ConversationId));
+            reads.BatchCommands.Add(BatchCommands.Of(MembersSql, conversation.ConversationId));
+            reads.BatchCommands.Add(BatchCommands.Of(EarlierSql, conversation.ConversationId,
                 conversation.Sends.Select(s => s.Caller.UserId).ToArray(), conversation.Sends.Select(s => s.ClientMsgId).ToArray()));
         }
 
@@ -120,7 +121,7 @@ internal static class CitusSendStatements
             {
                 stored = ++lastSeq;
                 readPositions[send.Caller.UserId] = lastSeq;
-                writes.BatchCommands.Add(Command(InsertSql, conversationId, lastSeq, messageIds[i], send.Caller.UserId, send.ClientMsgId, now, send.Text));
+                writes.BatchCommands.Add(BatchCommands.Of(InsertSql, conversationId, lastSeq, messageIds[i], send.Caller.UserId, send.ClientMsgId, now, send.Text));
             }
 
             outcomes.Add(new SendOutcome(stored, earlier, state.LastSeq is not null, memberIds));
@@ -128,24 +129,13 @@ internal static class CitusSendStatements
 
         if (readPositions.Count > 0)
         {
-            writes.BatchCommands.Add(Command(BumpSql, conversationId, lastSeq, now));
+            writes.BatchCommands.Add(BatchCommands.Of(BumpSql, conversationId, lastSeq, now));
             foreach (var (senderId, seq) in readPositions)
             {
-                writes.BatchCommands.Add(Command(ReadPositionSql, conversationId, senderId, seq));
+                writes.BatchCommands.Add(BatchCommands.Of(ReadPositionSql, conversationId, senderId, seq));
             }
         }
 
         return SendStatement.Checked(outcomes, conversation);
-    }
-
-    private static NpgsqlBatchCommand Command(string sql, params object[] values)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        foreach (var value in values)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = value });
-        }
-
-        return command;
     }
 }

@@ -336,6 +336,11 @@ internal sealed class SendGroupCommit : BackgroundService
         public PendingSend(SendMessage command, ActivitySource traces)
         {
             Command = command;
+            if (!traces.HasListeners())
+            {
+                return; // no span, and no write to Activity.Current on the send path
+            }
+
             // Started without becoming the caller's current span: the stream reads on, and its next request is not
             // part of this send.
             var current = Activity.Current;
