@@ -49,6 +49,9 @@ public sealed class ChatException : Exception
     /// <summary>The server could not do it now (a store it needs is away); the same request may succeed when retried.</summary>
     public static ChatException Unavailable(string reason, string message) => new(StatusCode.Unavailable, reason, message, []);
 
+    /// <summary>The work was ended by another that took its place (a newer stream of the same device).</summary>
+    public static ChatException Aborted(string reason, string message) => new(StatusCode.Aborted, reason, message, []);
+
     /// <summary>The system is not in the state the request needs.</summary>
     public static ChatException FailedPrecondition(string reason, string message) => new(StatusCode.FailedPrecondition, reason, message, []);
 }

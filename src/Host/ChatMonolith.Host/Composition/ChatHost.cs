@@ -5,12 +5,15 @@ using ChatMonolith.Host.Health;
 using Grpc.AspNetCore.Web;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace ChatMonolith.Host.Composition;
 
 /// <summary>Builds the web application that hosts every module: endpoints, gRPC, health, Redis, Wolverine.</summary>
 public static class ChatHost
 {
+    private static readonly TimeSpan HealthCheckTimeout = TimeSpan.FromMilliseconds(800);
+
     /// <param name="args">Command line arguments; <c>--Section:Key=value</c> overrides configuration.</param>
     /// <param name="modules">The modules to host, in the order their services are registered.</param>
     /// <param name="configure">A last say over the builder, for tests.</param>
@@ -25,6 +28,7 @@ public static class ChatHost
         var options = builder.Configuration.GetSection(ChatHostOptions.Section).Get<ChatHostOptions>() ?? new ChatHostOptions();
 
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.DrainTimeout);
         ConfigureEndpoints(builder, options);
         builder.Services.AddGrpc(grpc =>
         {
@@ -33,8 +37,9 @@ public static class ChatHost
         });
         builder.Services.AddGrpcReflection();
         builder.Services.AddGrpcHealthChecks()
-            .AddCheck<PostgresHealthCheck>("postgres")
-            .AddCheck<RedisHealthCheck>("redis");
+            // Each check gives up after a second, so /healthz answers in time whatever hangs.
+            .AddCheck<PostgresHealthCheck>("postgres", timeout: HealthCheckTimeout)
+            .AddCheck<RedisHealthCheck>("redis", failureStatus: HealthStatus.Degraded, timeout: HealthCheckTimeout);
         builder.Services.AddCors(cors => cors.AddDefaultPolicy(policy => policy
             .WithOrigins(options.CorsOrigins.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             .AllowAnyMethod()

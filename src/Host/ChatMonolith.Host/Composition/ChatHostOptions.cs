@@ -30,6 +30,12 @@ public sealed class ChatHostOptions
 
     public bool EnableReflection { get; set; } = true;
 
+    /// <summary>
+    /// How long SIGTERM gives the host to drain: its streams are told to reconnect elsewhere, their accepted sends are
+    /// stored and answered, and then it exits.
+    /// </summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Browser origins allowed to call gRPC-Web, comma separated; empty allows none but same-origin.</summary>
     public string CorsOrigins { get; set; } = "";
 }

@@ -26,6 +26,13 @@ internal sealed class MessagingMetrics
         OpenStreams = meter.CreateUpDownCounter<long>("chat.streams.open", "{stream}", "Device streams open on this host");
         CatchUpMessages = meter.CreateCounter<long>("chat.catchup.messages", "{message}",
             "Entries a stream read from the log rather than live: its catch-up, and gaps it filled");
+        RoutingPublishes = meter.CreateCounter<long>("chat.routing.publishes", "{publish}",
+            "Events published to other hosts through Redis, one per recipient user and batch");
+        RoutingPublishesSkipped = meter.CreateCounter<long>("chat.routing.publishes_skipped", "{publish}",
+            "Publishes not made because Redis was away; the streams they were for catch up from the log");
+        RoutingArrivals = meter.CreateCounter<long>("chat.routing.arrivals", "{publish}", "Publishes of other hosts received for this host's streams");
+        RoutingProbeFailures = meter.CreateCounter<long>("chat.routing.probe_failures", "{probe}",
+            "Probes of this host's own subscription that did not come back: the pub/sub connection was replaced");
         SlowConsumerCuts = meter.CreateCounter<long>("chat.streams.slow_consumer_cuts", "{stream}",
             "Streams ended because their device did not read fast enough");
     }
@@ -43,4 +50,12 @@ internal sealed class MessagingMetrics
     public Counter<long> CatchUpMessages { get; }
 
     public Counter<long> SlowConsumerCuts { get; }
+
+    public Counter<long> RoutingPublishes { get; }
+
+    public Counter<long> RoutingPublishesSkipped { get; }
+
+    public Counter<long> RoutingArrivals { get; }
+
+    public Counter<long> RoutingProbeFailures { get; }
 }

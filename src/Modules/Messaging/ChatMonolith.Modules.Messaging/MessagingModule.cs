@@ -6,10 +6,12 @@ using ChatMonolith.Modules.Messaging.Features.Conversations;
 using ChatMonolith.Modules.Messaging.Features.Send;
 using ChatMonolith.Modules.Messaging.Grpc;
 using ChatMonolith.Modules.Messaging.Delivery;
+using ChatMonolith.Modules.Messaging.Delivery.Routing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Wolverine;
 
@@ -26,7 +28,12 @@ public sealed class MessagingModule : IModule
     {
         services.AddOptions<MessagingOptions>().Bind(configuration.GetSection(MessagingOptions.Section));
         services.AddModuleDbContext<MessagingDbContext>(configuration, MessagingDbContext.Schema);
-        services.AddSingleton<DeliveryRouter>();
+        services.AddSingleton<RedisRoutes>();
+        services.AddSingleton<LiveStreams>();
+        services.AddSingleton(sp => new DeliveryRouter(
+            sp.GetRequiredService<RedisRoutes>(), sp.GetRequiredService<LiveStreams>(), sp.GetRequiredService<ILogger<DeliveryRouter>>()));
+        services.AddHostedService<RoutingProbe>();
+        services.AddHostedService<StreamDrain>();
         services.AddSingleton<MessagingDatabase>();
         services.AddSingleton<MessagingMetrics>();
         services.AddSingleton<DeliveryLog>();

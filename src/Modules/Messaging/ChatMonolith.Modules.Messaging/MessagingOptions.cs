@@ -37,4 +37,16 @@ internal sealed class MessagingOptions
     /// one statement cover many conversations; <c>Auto</c> asks the database (<see cref="Data.MessagingDatabase"/>).
     /// </summary>
     public Data.MessagingDatabaseKind Database { get; set; } = Data.MessagingDatabaseKind.Auto;
+
+    /// <summary>How often a host renews its lease and probes its own pub/sub subscription through Redis.</summary>
+    public TimeSpan RoutingProbeInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>A probe that does not come back within this finds the subscription silently dead; it is replaced.</summary>
+    public TimeSpan RoutingProbeTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How long a host's streams count as live after its last lease renewal: a killed host's devices are offline for
+    /// <see cref="Contracts.Delivery.FindLiveDevices"/> within this. A few probe intervals.
+    /// </summary>
+    public TimeSpan HostLease { get; set; } = TimeSpan.FromSeconds(15);
 }

@@ -2,22 +2,65 @@ using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using ChatMonolith.BuildingBlocks.Errors;
 using ChatMonolith.Modules.Messaging.Contracts.Delivery;
-using ChatMonolith.Modules.Messaging.Features;
+using ChatMonolith.Modules.Messaging.Delivery.Routing;
 using ChatMonolith.Modules.Messaging.Grpc;
 using ChatMonolith.Protos.Messaging.V1;
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
 
 namespace ChatMonolith.Modules.Messaging.Delivery;
 
 /// <summary>
-/// The one seam through which everything reaches devices' streams. This host's sessions are found in memory;
-/// across hosts, Redis goes behind this same seam (the multi-node issue).
+/// The one seam through which everything reaches devices' streams, on every host. This host's streams get it at
+/// once, from memory; other hosts through Redis, one channel per user (<see cref="RedisRoutes"/>, docs/adr/0020).
+/// The log in PostgreSQL is the truth and pub/sub is best effort: what a stream missed it reads from the log.
 /// </summary>
 public sealed class DeliveryRouter
 {
-    private readonly ConcurrentDictionary<Guid, ImmutableList<DeviceSession>> _sessionsByUser = new();
+    private static readonly ChatException Replaced = ChatException.Aborted("STREAM_REPLACED",
+        "This device opened a newer stream; this one is closed. Do not reconnect it, or the two take turns.");
 
-    internal void Register(DeviceSession session) =>
-        _sessionsByUser.AddOrUpdate(session.Caller.UserId, _ => [session], (_, sessions) => sessions.Add(session));
+    private static readonly ChatException Revoked = ChatException.Unauthenticated("DEVICE_REVOKED", "This device was signed out.");
+
+    private static readonly ChatException Draining = ChatException.Unavailable("SERVER_DRAINING",
+        "This server is shutting down; reconnect, to any server, with the cursors you hold.");
+
+    private readonly ConcurrentDictionary<Guid, ImmutableList<DeviceSession>> _sessionsByUser = new();
+    private readonly RedisRoutes _routes;
+    private readonly LiveStreams _live;
+    private readonly ILogger<DeliveryRouter> _logger;
+    private volatile bool _draining;
+
+    internal DeliveryRouter(RedisRoutes routes, LiveStreams live, ILogger<DeliveryRouter> logger)
+    {
+        (_routes, _live, _logger) = (routes, live, logger);
+        routes.Arrived = Arrived;
+        routes.Restored = CatchUpAll;
+    }
+
+    /// <summary>
+    /// Makes the session reachable from every host before its catch-up reads the log (so nothing committed meanwhile
+    /// is missed), and ends the device's older streams, here and elsewhere. Waits on Redis only while it answers.
+    /// </summary>
+    internal async Task RegisterAsync(DeviceSession session)
+    {
+        if (_draining)
+        {
+            throw Draining;
+        }
+
+        var caller = session.Caller;
+        _sessionsByUser.AddOrUpdate(caller.UserId, _ => [session], (_, sessions) => sessions.Add(session));
+        var subscribed = _routes.SubscribeAsync(caller.UserId);
+        session.Generation = await _live.ClaimAsync(caller);
+        await subscribed;
+        EndOlderStreams(caller.UserId, caller.DeviceId, session.Generation);
+        _routes.Publish(caller.UserId, new RoutedEvents
+        {
+            DeviceId = caller.DeviceId.ToString("N"),
+            Ended = new StreamEnded { Reason = StreamEnded.Types.Reason.Replaced, Generation = session.Generation },
+        });
+    }
 
     internal void Unregister(DeviceSession session)
     {
@@ -31,37 +74,54 @@ public sealed class DeliveryRouter
                 : _sessionsByUser.TryUpdate(userId, remaining, sessions);
             if (replaced)
             {
-                return;
+                break;
             }
         }
+
+        _routes.Unsubscribe(userId);
+        _live.Release(session.Caller, session.Generation);
     }
 
     /// <summary>Committed conversation entries, each to its recipients' streams, with the conversation's new state when it changed.</summary>
     internal void Deliver(DeliverEntries request)
     {
+        // One publish per recipient for the whole batch, each with that recipient's events in seq order.
+        var elsewhere = new Dictionary<Guid, RoutedEvents>();
         foreach (var (recipientIds, entry, changed) in request.Entries)
         {
-            Deliver(recipientIds, entry);
-            if (changed is not null)
+            var message = new ServerEvent { Message = MessagingProtoMapping.ToProto(entry) };
+            var conversationChanged = changed is null ? null : new ServerEvent { ConversationChanged = MessagingProtoMapping.Changed(changed) };
+            var position = new EntryPosition(entry.ConversationId, entry.Seq);
+            foreach (var userId in recipientIds)
             {
-                Notify(recipientIds, new ServerEvent { ConversationChanged = MessagingProtoMapping.Changed(changed) });
-            }
-        }
-    }
-
-    private void Deliver(IReadOnlyList<Guid> userIds, MessageView entry)
-    {
-        ServerEvent? asEvent = null; // serialized per stream, but built once
-        foreach (var userId in userIds)
-        {
-            if (_sessionsByUser.TryGetValue(userId, out var sessions))
-            {
-                asEvent ??= new ServerEvent { Message = MessagingProtoMapping.ToProto(entry) };
-                foreach (var session in sessions)
+                if (_sessionsByUser.TryGetValue(userId, out var sessions))
                 {
-                    session.Deliver(entry, asEvent);
+                    foreach (var session in sessions)
+                    {
+                        session.Deliver(position, message);
+                        if (conversationChanged is not null)
+                        {
+                            session.Send(conversationChanged);
+                        }
+                    }
+                }
+
+                if (!elsewhere.TryGetValue(userId, out var routed))
+                {
+                    elsewhere[userId] = routed = new RoutedEvents();
+                }
+
+                routed.Events.Add(message);
+                if (conversationChanged is not null)
+                {
+                    routed.Events.Add(conversationChanged);
                 }
             }
+        }
+
+        foreach (var (userId, routed) in elsewhere)
+        {
+            _routes.Publish(userId, routed);
         }
     }
 
@@ -74,9 +134,110 @@ public sealed class DeliveryRouter
     {
         foreach (var target in targets)
         {
-            if (_sessionsByUser.TryGetValue(target.UserId, out var sessions))
+            NotifyHere(target.UserId, target.DeviceId, serverEvent);
+            var routed = new RoutedEvents { DeviceId = target.DeviceId?.ToString("N") ?? "" };
+            routed.Events.Add(serverEvent);
+            _routes.Publish(target.UserId, routed);
+        }
+    }
+
+    /// <summary>The device was signed out: its streams end, on whichever host.</summary>
+    internal void Revoke(Guid userId, Guid deviceId)
+    {
+        EndHere(userId, deviceId, Revoked);
+        _routes.Publish(userId, new RoutedEvents
+        {
+            DeviceId = deviceId.ToString("N"),
+            Ended = new StreamEnded { Reason = StreamEnded.Types.Reason.Revoked },
+        });
+    }
+
+    /// <summary>
+    /// The host is shutting down: no new stream is taken, and every open one is told to reconnect elsewhere, then
+    /// ends once its accepted sends are answered (<see cref="DeviceStreams"/>).
+    /// </summary>
+    internal int DrainAll()
+    {
+        _draining = true;
+        var sessions = _sessionsByUser.Values.SelectMany(s => s).ToList();
+        foreach (var session in sessions)
+        {
+            session.Drain(Draining);
+        }
+
+        return sessions.Count;
+    }
+
+    /// <summary>The devices with a live stream, as Redis knows them; with Redis away, those on this host.</summary>
+    internal async Task<LiveDevices> FindLiveAsync(IReadOnlyList<Guid> userIds)
+    {
+        var here = userIds
+            .SelectMany(id => _sessionsByUser.TryGetValue(id, out var sessions) ? sessions.Select(s => new DeviceTarget(id, s.Caller.DeviceId)) : []);
+        try
+        {
+            return new LiveDevices([.. (await _live.FindAsync(userIds)).Concat(here).Distinct()]);
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            _logger.LogDebug("Redis did not answer which devices are live; answering with this host's: {Reason}", e.Message);
+            return new LiveDevices([.. here.Distinct()]);
+        }
+    }
+
+    /// <summary>What another host published for a user whose streams are here.</summary>
+    private void Arrived(Guid userId, RoutedEvents routed)
+    {
+        Guid? deviceId = routed.DeviceId.Length > 0 ? Guid.ParseExact(routed.DeviceId, "N") : null;
+        if (routed.Ended is { } ended && deviceId is { } device)
+        {
+            if (ended.Reason == StreamEnded.Types.Reason.Replaced)
             {
-                foreach (var session in sessions.Where(s => target.DeviceId is null || s.Caller.DeviceId == target.DeviceId))
+                EndOlderStreams(userId, device, ended.Generation);
+            }
+            else if (ended.Reason == StreamEnded.Types.Reason.Revoked)
+            {
+                EndHere(userId, device, Revoked);
+            }
+        }
+
+        if (routed.Events.Count == 0 || !_sessionsByUser.TryGetValue(userId, out var sessions))
+        {
+            return;
+        }
+
+        foreach (var serverEvent in routed.Events)
+        {
+            if (serverEvent.EventCase == ServerEvent.EventOneofCase.Message)
+            {
+                var position = new EntryPosition(Guid.Parse(serverEvent.Message.ConversationId), serverEvent.Message.Seq);
+                foreach (var session in sessions)
+                {
+                    session.Deliver(position, serverEvent);
+                }
+            }
+            else
+            {
+                NotifyHere(userId, deviceId, serverEvent);
+            }
+        }
+    }
+
+    /// <summary>Publishes may have been lost while the subscription was away: every stream reads what it missed from the log.</summary>
+    private void CatchUpAll()
+    {
+        foreach (var session in _sessionsByUser.Values.SelectMany(s => s))
+        {
+            session.CatchUpAgain();
+        }
+    }
+
+    private void NotifyHere(Guid userId, Guid? deviceId, ServerEvent serverEvent)
+    {
+        if (_sessionsByUser.TryGetValue(userId, out var sessions))
+        {
+            foreach (var session in sessions)
+            {
+                if (deviceId is null || session.Caller.DeviceId == deviceId)
                 {
                     session.Send(serverEvent);
                 }
@@ -84,7 +245,21 @@ public sealed class DeliveryRouter
         }
     }
 
-    internal void Disconnect(Guid userId, Guid deviceId, ChatException reason)
+    private void EndOlderStreams(Guid userId, Guid deviceId, long generation)
+    {
+        if (_sessionsByUser.TryGetValue(userId, out var sessions))
+        {
+            foreach (var session in sessions)
+            {
+                if (session.Caller.DeviceId == deviceId && session.Generation < generation)
+                {
+                    session.End(Replaced);
+                }
+            }
+        }
+    }
+
+    private void EndHere(Guid userId, Guid deviceId, ChatException reason)
     {
         if (_sessionsByUser.TryGetValue(userId, out var sessions))
         {

@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using ChatMonolith.BuildingBlocks.Errors;
 using ChatMonolith.BuildingBlocks.Security;
-using ChatMonolith.Modules.Messaging.Features;
 using ChatMonolith.Protos.Messaging.V1;
 
 namespace ChatMonolith.Modules.Messaging.Delivery;
@@ -18,6 +17,7 @@ internal sealed class DeviceSession(Caller caller, int capacity, MessagingMetric
         new BoundedChannelOptions(capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
 
     private readonly CancellationTokenSource _ended = new();
+    private readonly CancellationTokenSource _draining = new();
     private readonly ConcurrentDictionary<Guid, long> _sentUpTo = new();
     private volatile bool _closed;
 
@@ -28,10 +28,37 @@ internal sealed class DeviceSession(Caller caller, int capacity, MessagingMetric
 
     public CancellationToken Ended => _ended.Token;
 
+    /// <summary>Signalled when the host drains: the stream reads no more requests, answers what it took, and ends.</summary>
+    public CancellationToken Draining => _draining.Token;
+
+    /// <summary>Why the stream ends once drained, if the host is draining.</summary>
+    public ChatException? DrainedBy { get; private set; }
+
+    /// <summary>Orders the device's streams across hosts: a newer one replaces the older (<see cref="Routing.LiveStreams"/>).</summary>
+    public long Generation { get; set; }
+
     public ChannelReader<Outbound> Queue => _queue.Reader;
 
     /// <param name="asEvent">The entry as the stream carries it, built once for every device it goes to.</param>
-    public void Deliver(MessageView entry, ServerEvent asEvent) => Enqueue(new Outbound(entry, asEvent, Stopwatch.GetTimestamp()));
+    public void Deliver(EntryPosition entry, ServerEvent asEvent) => Enqueue(new Outbound(entry, asEvent, Stopwatch.GetTimestamp()));
+
+    /// <summary>Asks the writer to read what the log has past the stream's positions: routed publishes may have been lost.</summary>
+    public void CatchUpAgain() => Enqueue(Outbound.CatchUpAgain);
+
+    /// <summary>Tells the device to reconnect elsewhere, then lets the stream wind down (<see cref="Draining"/>).</summary>
+    public void Drain(ChatException reason)
+    {
+        DrainedBy ??= reason;
+        Send(new ServerEvent { Reconnect = new Reconnect { Reason = reason.Reason } });
+        try
+        {
+            _draining.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The stream has already ended on its own.
+        }
+    }
 
     public void Send(ServerEvent direct) => Enqueue(new Outbound(null, direct, QueuedAt: 0));
 
@@ -63,7 +90,11 @@ internal sealed class DeviceSession(Caller caller, int capacity, MessagingMetric
         _queue.Writer.TryComplete();
     }
 
-    public void Dispose() => _ended.Dispose();
+    public void Dispose()
+    {
+        _ended.Dispose();
+        _draining.Dispose();
+    }
 
     /// <summary>What comes after the stream is over (a late answer, a delivery before the router forgets it) is dropped.</summary>
     private void Enqueue(Outbound item)

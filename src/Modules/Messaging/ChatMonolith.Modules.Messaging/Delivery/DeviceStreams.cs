@@ -32,11 +32,13 @@ internal sealed class DeviceStreams(
     {
         using var session = new DeviceSession(caller, options.Value.OutboundQueueCapacity, metrics);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(callCancelled, session.Ended);
+        // A draining host reads no more requests but still writes the answers to those it took.
+        using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(stop.Token, session.Draining);
         // Stopping ends the writer's wait for the next event by closing its queue rather than by cancelling it.
         using var closeQueue = stop.Token.Register(session.CloseQueue);
-        // Registered before the catch-up reads the database, so nothing committed in between is missed;
-        // what arrives twice is dropped by seq.
-        router.Register(session);
+        // Registered (on every host) before the catch-up reads the database, so nothing committed in between is
+        // missed; what arrives twice is dropped by seq.
+        await router.RegisterAsync(session);
         metrics.OpenStreams.Add(1);
         // Presence hears of the device while the catch-up reads the database; the hello is answered (CaughtUp) only
         // once it has, so whoever watches the user sees them online by then.
@@ -46,11 +48,11 @@ internal sealed class DeviceStreams(
         {
             var delivery = new OrderedDelivery(session, log, stream, options.Value.CatchUpPageSize, clock, metrics);
             var writing = WriteAsync(delivery, cursors, connected, stop.Token);
-            var reading = readLoop is null ? UntilStoppedAsync(stop.Token) : readLoop(session, stop.Token);
+            var reading = readLoop is null ? UntilStoppedAsync(stopReading.Token) : readLoop(session, stopReading.Token);
             var first = await Task.WhenAny(writing, reading);
             // The device closed its side of the stream: a goodbye, not a lost connection.
-            graceful = readLoop is not null && first == reading && reading.IsCompletedSuccessfully && reading.Result;
-            if (graceful)
+            graceful = readLoop is not null && first == reading && reading.IsCompletedSuccessfully && reading.Result && session.DrainedBy is null;
+            if (graceful || (first == reading && session.DrainedBy is not null))
             {
                 // What is queued for the device (the answers to its last requests among it) is still written; a device
                 // that does not read it in time loses it, as if the connection had dropped.
@@ -76,6 +78,12 @@ internal sealed class DeviceStreams(
         if (session.EndedBy is { } reason)
         {
             throw reason;
+        }
+
+        // Drained: the device was told to reconnect elsewhere, and the status says so again.
+        if (session.DrainedBy is { } drained && !callCancelled.IsCancellationRequested)
+        {
+            throw drained;
         }
     }
 

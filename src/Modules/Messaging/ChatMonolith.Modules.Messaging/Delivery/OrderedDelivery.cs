@@ -42,7 +42,11 @@ internal sealed class OrderedDelivery(
                 return;
             }
 
-            if (item.Entry is { } entry)
+            if (item.Event is null)
+            {
+                await CatchUpAgainAsync(cancellationToken);
+            }
+            else if (item.Entry is { } entry)
             {
                 if (await DeliverInOrderAsync(entry, item.Event, cancellationToken))
                 {
@@ -62,8 +66,24 @@ internal sealed class OrderedDelivery(
         }
     }
 
+    /// <summary>
+    /// Routed publishes may have been lost: every conversation of the user is read from the log past what this stream
+    /// wrote, as a catch-up would, so the seam has no gap and, by seq, no duplicate.
+    /// </summary>
+    private async Task CatchUpAgainAsync(CancellationToken cancellationToken)
+    {
+        foreach (var window in await log.WindowsAsync(session.Caller.UserId, cancellationToken))
+        {
+            var from = Math.Max(_next.GetValueOrDefault(window.ConversationId, window.JoinedSeq), window.JoinedSeq);
+            if (from <= window.VisibleUpTo)
+            {
+                _next[window.ConversationId] = await WriteRangeAsync(window.ConversationId, from, window.VisibleUpTo, cancellationToken);
+            }
+        }
+    }
+
     /// <returns>Whether the entry was written (not a duplicate, nor of a conversation the device's user is not in).</returns>
-    private async Task<bool> DeliverInOrderAsync(MessageView entry, ServerEvent asEvent, CancellationToken cancellationToken)
+    private async Task<bool> DeliverInOrderAsync(EntryPosition entry, ServerEvent asEvent, CancellationToken cancellationToken)
     {
         if (!_next.TryGetValue(entry.ConversationId, out var next))
         {
@@ -97,7 +117,7 @@ internal sealed class OrderedDelivery(
             for (var i = 0; i < page.Count; i++)
             {
                 // Flushed at the end of each page: the next may take a query.
-                await WriteAsync(new ServerEvent { Message = MessagingProtoMapping.ToProto(page[i]) }, page[i], i < page.Count - 1, cancellationToken);
+                await WriteAsync(new ServerEvent { Message = MessagingProtoMapping.ToProto(page[i]) }, new EntryPosition(page[i].ConversationId, page[i].Seq), i < page.Count - 1, cancellationToken);
             }
 
             metrics.CatchUpMessages.Add(page.Count);
@@ -116,13 +136,13 @@ internal sealed class OrderedDelivery(
     /// <summary>More events wait in the queue: the write before them need not reach the socket on its own.</summary>
     private bool MoreQueued => session.Queue.Count > 0;
 
-    private async Task WriteAsync(ServerEvent serverEvent, MessageView? entry, bool moreFollows, CancellationToken cancellationToken)
+    private async Task WriteAsync(ServerEvent serverEvent, EntryPosition? entry, bool moreFollows, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         await stream.WriteAsync(serverEvent, moreFollows);
-        if (entry is not null)
+        if (entry is { } position)
         {
-            session.MarkSent(entry.ConversationId, entry.Seq);
+            session.MarkSent(position.ConversationId, position.Seq);
         }
     }
 }

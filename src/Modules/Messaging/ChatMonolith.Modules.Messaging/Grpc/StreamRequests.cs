@@ -49,6 +49,13 @@ internal sealed class StreamRequests(
             }
             catch (Exception e) when (IsCut(e, cancellationToken))
             {
+                if (session.DrainedBy is not null && !session.Ended.IsCancellationRequested)
+                {
+                    // The host drains: the sends it took are still stored and answered before the stream ends.
+                    await sendsInFlight.AllAnsweredAsync(session.Ended);
+                    return false;
+                }
+
                 logger.LogDebug("The stream of device {DeviceId} was cut: {Reason}", session.Caller.DeviceId, e.Message);
                 return false;
             }
@@ -67,6 +74,11 @@ internal sealed class StreamRequests(
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
+                if (session.DrainedBy is not null && !session.Ended.IsCancellationRequested)
+                {
+                    await sendsInFlight.AllAnsweredAsync(session.Ended);
+                }
+
                 return false;
             }
             catch (Exception e) when (e is not OperationCanceledException)

@@ -1,0 +1,68 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace ChatMonolith.Modules.Messaging.Delivery.Routing;
+
+/// <summary>
+/// Connects the routing at start, then every <see cref="MessagingOptions.RoutingProbeInterval"/> renews this host's
+/// lease and sends a probe through Redis to itself. A connection that says it is up but delivers no probe is
+/// silently dead (a host delivered nothing while its health stayed green: Centrifugo's issue #1189); it is replaced,
+/// and every stream catches up.
+/// </summary>
+internal sealed class RoutingProbe(RedisRoutes routes, LiveStreams live, IOptions<MessagingOptions> options, MessagingMetrics metrics, ILogger<RoutingProbe> logger)
+    : BackgroundService
+{
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await routes.ConnectAsync();
+        await base.StartAsync(cancellationToken);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        try
+        {
+            await live.EndLeaseAsync();
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            logger.LogDebug("Ending this host's lease failed; it lapses by itself: {Reason}", e.Message);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.RoutingProbeInterval);
+        do
+        {
+            try
+            {
+                await live.RenewLeaseAsync();
+            }
+            catch (Exception e) when (e is RedisException or TimeoutException)
+            {
+                logger.LogDebug("Renewing this host's lease failed: {Reason}", e.Message);
+            }
+
+            // A connection that is down reconnects by itself, and says so; only one that looks up is probed.
+            if (routes.IsConnected && !await routes.ProbeAsync(options.Value.RoutingProbeTimeout) && routes.IsConnected)
+            {
+                metrics.RoutingProbeFailures.Add(1);
+                logger.LogWarning("The pub/sub connection to Redis looks up but did not deliver this host's probe within {Timeout}; replacing it",
+                    options.Value.RoutingProbeTimeout);
+                try
+                {
+                    await routes.ReconnectAsync();
+                }
+                catch (Exception e) when (e is RedisException or TimeoutException)
+                {
+                    logger.LogWarning("Replacing the pub/sub connection failed, tried again at the next probe: {Reason}", e.Message);
+                }
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken).AsTask().ContinueWith(t => t.IsCompletedSuccessfully && t.Result, TaskScheduler.Default));
+    }
+}
