@@ -49,7 +49,19 @@ public sealed class DeviceStream : IAsyncDisposable
         return new DeviceStream(null, call);
     }
 
-    public Task SendAsync(ClientEvent clientEvent) => _duplex!.RequestStream.WriteAsync(clientEvent);
+    /// <summary>Sends up the stream; a stream the server has ended says how it ended.</summary>
+    public async Task SendAsync(ClientEvent clientEvent)
+    {
+        try
+        {
+            await _duplex!.RequestStream.WriteAsync(clientEvent);
+        }
+        catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException)
+        {
+            var ended = _reading.IsCompleted ? _reading.Exception?.GetBaseException().Message ?? "with OK" : "not yet";
+            throw new InvalidOperationException($"Could not send {clientEvent.EventCase}: the stream ended {ended}", e);
+        }
+    }
 
     public Task SendTextAsync(string conversationId, string text, string? clientMsgId = null) =>
         SendAsync(new ClientEvent

@@ -58,8 +58,12 @@ public sealed class AuthenticationRequiredInterceptor : Interceptor
         // The authentication middleware keeps only successes; the handler caches its result per request, so asking
         // again for the failure costs nothing.
         var failure = (await http.AuthenticateAsync()).Failure;
-        throw failure is null
-            ? ChatException.Unauthenticated("TOKEN_MISSING", "This call needs an access token in the authorization header.")
-            : ChatException.Unauthenticated(failure.Message, "The access token was refused: " + failure.Message + ".");
+        throw failure switch
+        {
+            null => ChatException.Unauthenticated("TOKEN_MISSING", "This call needs an access token in the authorization header."),
+            { Message: CallerClaims.CheckUnavailable } => ChatException.Unavailable(CallerClaims.CheckUnavailable,
+                "The server could not check the access token now; try again in a moment."),
+            _ => ChatException.Unauthenticated(failure.Message, "The access token was refused: " + failure.Message + "."),
+        };
     }
 }

@@ -18,6 +18,9 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
     /// <summary>The <c>ErrorInfo.domain</c> of every error this server raises.</summary>
     public const string ErrorDomain = "chatmonolith";
 
+    /// <summary>What an UNAVAILABLE answer asks the client to wait before it tries again.</summary>
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+
     /// <inheritdoc />
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
@@ -79,6 +82,11 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
     {
         var status = new Status { Code = (int)failure.Code, Message = failure.Message };
         status.Details.Add(Any.Pack(new ErrorInfo { Reason = failure.Reason, Domain = ErrorDomain }));
+        if (failure.Code == StatusCode.Unavailable)
+        {
+            status.Details.Add(Any.Pack(new RetryInfo { RetryDelay = Duration.FromTimeSpan(RetryDelay) }));
+        }
+
         if (failure.FieldViolations.Count > 0)
         {
             var badRequest = new BadRequest();
@@ -105,6 +113,14 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
         {
             logger.LogDebug(exception, "{Method} ended because its client went away", context.Method);
             return new RpcException(new global::Grpc.Core.Status(StatusCode.Cancelled, "The call was cancelled."));
+        }
+
+        // PostgreSQL or Redis away: the request was not done, and may be sent again.
+        if (StoreFailures.IsStoreAway(exception))
+        {
+            logger.LogWarning("{Method} failed because a store is away: {Reason}", context.Method, exception.GetBaseException().Message);
+            metrics.Record(StoreFailures.Unavailable);
+            return ToStatus(StoreFailures.Unavailable).ToRpcException();
         }
 
         logger.LogError(exception, "Unhandled failure in {Method}", context.Method);

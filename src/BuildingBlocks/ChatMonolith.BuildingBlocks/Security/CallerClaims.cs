@@ -11,4 +11,10 @@ public static class CallerClaims
 
     /// <summary>The authentication scheme that validates access tokens.</summary>
     public const string Scheme = "ChatMonolithAccessToken";
+
+    /// <summary>
+    /// The authentication failure that is not the caller's: whether the device is revoked could not be checked
+    /// (Redis and PostgreSQL away). Answered with UNAVAILABLE, so the client retries instead of signing out.
+    /// </summary>
+    public const string CheckUnavailable = "AUTHENTICATION_UNAVAILABLE";
 }

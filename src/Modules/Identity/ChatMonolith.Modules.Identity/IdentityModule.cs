@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using StackExchange.Redis;
 
 namespace ChatMonolith.Modules.Identity;
@@ -32,7 +33,8 @@ public sealed class IdentityModule : IModule
         services.AddSingleton(sp => new SessionIssuer(
             sp.GetRequiredService<AccessTokens>(), sp.GetRequiredService<RefreshTokens>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new Passwords(Options(sp)));
-        services.AddSingleton(sp => new RevokedDevices(sp.GetRequiredService<IDatabase>(), sp.GetRequiredService<AccessTokens>()));
+        services.AddSingleton(sp => new RevokedDevices(
+            sp.GetRequiredService<IDatabase>(), sp.GetRequiredService<AccessTokens>(), sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<TimeProvider>()));
 
         services.AddAuthentication(CallerClaims.Scheme)
             .AddScheme<AuthenticationSchemeOptions, AccessTokenAuthenticationHandler>(CallerClaims.Scheme, null);

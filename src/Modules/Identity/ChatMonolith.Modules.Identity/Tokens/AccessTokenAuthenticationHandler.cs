@@ -40,7 +40,18 @@ internal sealed class AccessTokenAuthenticationHandler(
             return AuthenticateResult.Fail(failure!);
         }
 
-        if (await revokedDevices.ContainsAsync(caller.DeviceId))
+        bool revoked;
+        try
+        {
+            revoked = await revokedDevices.ContainsAsync(caller);
+        }
+        catch (Exception e) when (e is StackExchange.Redis.RedisException or TimeoutException or Npgsql.NpgsqlException)
+        {
+            // Neither store answered: the caller may be fine, so this is no reason to sign them out.
+            return AuthenticateResult.Fail(CallerClaims.CheckUnavailable);
+        }
+
+        if (revoked)
         {
             return AuthenticateResult.Fail("DEVICE_REVOKED");
         }

@@ -1,26 +1,71 @@
+using System.Collections.Concurrent;
+using ChatMonolith.BuildingBlocks.Security;
+using Npgsql;
 using StackExchange.Redis;
 
 namespace ChatMonolith.Modules.Identity.Tokens;
 
 /// <summary>
 /// Revoked devices whose access tokens may still be unexpired, in Redis so every host sees a revocation at once.
-/// An entry lives as long as the longest-lived token it must stop (docs/adr/0004).
+/// An entry lives as long as the longest-lived token it must stop (docs/adr/0004). While Redis is away, the check asks
+/// PostgreSQL, which keeps <c>revoked_at</c>, and remembers each answer for a few seconds (docs/adr/0020).
 /// </summary>
 public sealed class RevokedDevices
 {
+    /// <summary>How long an answer of PostgreSQL stands in for Redis: a revocation on another host shows within it.</summary>
+    private static readonly TimeSpan FallbackAnswerLifetime = TimeSpan.FromSeconds(5);
+
+    private const int MaxRememberedAnswers = 20_000;
+
     private readonly IDatabase _redis;
     private readonly AccessTokens _tokens;
+    private readonly NpgsqlDataSource _database;
+    private readonly TimeProvider _clock;
+    private readonly ConcurrentDictionary<Guid, (bool Revoked, DateTimeOffset Until)> _fallbackAnswers = new();
 
-    internal RevokedDevices(IDatabase redis, AccessTokens tokens)
+    internal RevokedDevices(IDatabase redis, AccessTokens tokens, NpgsqlDataSource database, TimeProvider clock)
     {
-        _redis = redis;
-        _tokens = tokens;
+        (_redis, _tokens, _database, _clock) = (redis, tokens, database, clock);
     }
 
     internal Task AddAsync(Guid deviceId) =>
         _redis.StringSetAsync(Key(deviceId), "1", _tokens.Lifetime + TimeSpan.FromMinutes(1));
 
-    internal Task<bool> ContainsAsync(Guid deviceId) => _redis.KeyExistsAsync(Key(deviceId));
+    /// <exception cref="Exception">Neither Redis nor PostgreSQL answered.</exception>
+    internal async Task<bool> ContainsAsync(Caller caller)
+    {
+        try
+        {
+            return await _redis.KeyExistsAsync(Key(caller.DeviceId));
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            return await StoredAsRevokedAsync(caller);
+        }
+    }
+
+    private async Task<bool> StoredAsRevokedAsync(Caller caller)
+    {
+        var now = _clock.GetUtcNow();
+        if (_fallbackAnswers.TryGetValue(caller.DeviceId, out var answer) && answer.Until > now)
+        {
+            return answer.Revoked;
+        }
+
+        await using var command = _database.CreateCommand(
+            "SELECT revoked_at IS NOT NULL FROM identity.devices WHERE user_id = $1 AND device_id = $2");
+        command.Parameters.Add(new NpgsqlParameter { Value = caller.UserId });
+        command.Parameters.Add(new NpgsqlParameter { Value = caller.DeviceId });
+        // A device that is not stored at all (its user was deleted) is as good as revoked.
+        var revoked = await command.ExecuteScalarAsync() is not false;
+        if (_fallbackAnswers.Count >= MaxRememberedAnswers)
+        {
+            _fallbackAnswers.Clear();
+        }
+
+        _fallbackAnswers[caller.DeviceId] = (revoked, now + FallbackAnswerLifetime);
+        return revoked;
+    }
 
     private static string Key(Guid deviceId) => $"identity:revoked-device:{deviceId:N}";
 }

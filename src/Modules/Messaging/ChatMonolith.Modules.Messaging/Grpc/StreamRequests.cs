@@ -26,9 +26,6 @@ namespace ChatMonolith.Modules.Messaging.Grpc;
 internal sealed class StreamRequests(
     IMessageBus bus, SendGroupCommit sends, IOptions<MessagingOptions> options, ErrorMetrics errors, ILogger<StreamRequests> logger)
 {
-    private static readonly ChatException Unavailable =
-        ChatException.Unavailable("TRY_AGAIN", "The server could not handle this request now; send it again.");
-
     /// <returns>
     /// True when the device closed its side of the stream; false when the stream was cut under it (reset, connection
     /// lost, the stream stopped), which ends the read without an exception.
@@ -94,8 +91,16 @@ internal sealed class StreamRequests(
         if (e is not ChatException failure)
         {
             // PostgreSQL or Redis away: this request failed and was not accepted, but the stream is still good.
-            logger.LogError(e, "A {Request} on a stream failed", clientEvent.EventCase);
-            failure = Unavailable;
+            if (StoreFailures.IsStoreAway(e))
+            {
+                logger.LogWarning("A {Request} on a stream failed because a store is away: {Reason}", clientEvent.EventCase, e.GetBaseException().Message);
+            }
+            else
+            {
+                logger.LogError(e, "A {Request} on a stream failed", clientEvent.EventCase);
+            }
+
+            failure = StoreFailures.Unavailable;
         }
 
         errors.Record(failure);

@@ -144,7 +144,15 @@ internal sealed class SendGroupCommit : BackgroundService
         {
             // The database could not be reached: every send of the batch fails now, rather than each after its own
             // timeout; the senders retry with the same client_msg_id.
-            _logger.LogError(e, "Storing a batch of {Count} sends failed", batch.Count);
+            if (StoreFailures.IsStoreAway(e))
+            {
+                _logger.LogWarning("Storing a batch of {Count} sends failed, the database is away: {Reason}", batch.Count, e.GetBaseException().Message);
+            }
+            else
+            {
+                _logger.LogError(e, "Storing a batch of {Count} sends failed", batch.Count);
+            }
+
             batch.ForEach(pending => pending.Fail(e));
         }
     }
