@@ -18,7 +18,9 @@ internal sealed record BenchOptions(
     int Groups,
     int Messages,
     int Runs,
-    (int Start, int Step, int Max)? Sweep)
+    (int Start, int Step, int Max)? Sweep,
+    int Hosts = 1,
+    int? RedisPid = null)
 {
     public static readonly string[] Scenarios = ["direct", "group", "connect", "idle", "catchup", "ticks"];
 
@@ -31,6 +33,9 @@ internal sealed record BenchOptions(
           --warmup S          unmeasured seconds before (default 5)
           --connections N     share N HTTP/2 connections among all devices; 0 = one connection per device, as phones have (default 0)
           --start-host DLL    start this published ChatMonolith.Host.dll first (with scripts/services env) and stop it after
+          --hosts N           with --start-host: start N hosts of one deployment (gRPC ports target, target+10, ...) and spread the
+                              devices over them; direct: half the pairs cross hosts; group: members alternate (default 1)
+          --redis-pid PID     also report Redis's own CPU from /proc
           --host-pid PID      read CPU and RSS of an already running host from /proc
           --json FILE         also write the results as JSON
           --acks 1            direct: receivers ack every message on their stream, as apps do for delivered ticks (default 0)
@@ -81,7 +86,9 @@ internal sealed record BenchOptions(
             Int("groups", 1),
             Int("messages", 1000),
             Int("runs", 3),
-            values.TryGetValue("sweep", out var sweep) ? ParseSweep(sweep) : null);
+            values.TryGetValue("sweep", out var sweep) ? ParseSweep(sweep) : null,
+            Int("hosts", 1),
+            values.TryGetValue("redis-pid", out var redisPid) ? int.Parse(redisPid, System.Globalization.CultureInfo.InvariantCulture) : null);
     }
 
     private static (int, int, int) ParseSweep(string value)

@@ -11,6 +11,9 @@ internal sealed class HostProcess : IAsyncDisposable
 
     public int Pid => _process.Id;
 
+    /// <summary>Host <paramref name="index"/> of a run: gRPC on the target's port + 10 × index, gRPC-Web on the next.</summary>
+    public static Uri TargetOf(Uri target, int index) => new UriBuilder(target) { Port = target.Port + (10 * index) }.Uri;
+
     public static async Task<HostProcess> StartAsync(string dll, Uri target)
     {
         var info = new ProcessStartInfo("dotnet", [dll])
@@ -22,6 +25,7 @@ internal sealed class HostProcess : IAsyncDisposable
         info.Environment["Host__GrpcPort"] = target.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         info.Environment["Host__WebPort"] = (target.Port + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
         info.Environment["Logging__LogLevel__Default"] = "Warning";
+        info.Environment["Host__MetricsPort"] = "-1";
         // The bench measures messaging; password hashing is paid once per device in the untimed setup.
         info.Environment["Identity__PasswordHashIterations"] = "10000";
         // Measured as operators run it: Production (no developer exception page, no DI scope validation on every

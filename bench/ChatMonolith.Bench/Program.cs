@@ -15,13 +15,37 @@ catch (Exception e) when (e is ArgumentException or FormatException)
     return 2;
 }
 
-await using var startedHost = options.StartHost is null ? null : await HostProcess.StartAsync(options.StartHost, options.Target);
-var pid = startedHost?.Pid ?? options.HostPid;
-var sampler = pid is null ? null : new ProcessSampler(pid.Value);
+// One after the other: the first migrates the database. Stopped however the run ends.
+var startedHosts = new List<HostProcess>();
+await using var stopHosts = new StopsHosts(startedHosts);
+if (options.StartHost is not null)
+{
+    for (var i = 0; i < options.Hosts; i++)
+    {
+        startedHosts.Add(await HostProcess.StartAsync(options.StartHost, HostProcess.TargetOf(options.Target, i)));
+    }
+}
 
-// By default every device has its own HTTP/2 connection, as phones do; --connections shares a few.
-var shared = Enumerable.Range(0, options.Connections).Select(_ => NewChannel(options.Target)).ToList();
-GrpcChannel ChannelFor(int device) => shared.Count > 0 ? shared[device % shared.Count] : NewChannel(options.Target);
+IReadOnlyList<int> pids = startedHosts.Count > 0 ? [.. startedHosts.Select(h => h.Pid)] : options.HostPid is { } hostPid ? [hostPid] : [];
+var sampler = pids.Count == 0 ? null : new ProcessSampler(pids);
+var redisSampler = options.RedisPid is { } redisPid ? new ProcessSampler(redisPid) : null;
+var redisBefore = redisSampler?.Sample();
+var redisClock = System.Diagnostics.Stopwatch.StartNew();
+
+// By default every device has its own HTTP/2 connection, as phones do; --connections shares a few (per host).
+var hostCount = Math.Max(1, startedHosts.Count > 0 ? startedHosts.Count : 1);
+var shared = Enumerable.Range(0, hostCount)
+    .Select(h => Enumerable.Range(0, options.Connections).Select(_ => NewChannel(HostProcess.TargetOf(options.Target, h))).ToList())
+    .ToList();
+GrpcChannel ChannelFor(int device) => options.Connections > 0
+    ? shared[HostOf(device)][device % options.Connections]
+    : NewChannel(HostProcess.TargetOf(options.Target, HostOf(device)));
+
+// direct: pair p has its first device on host p % N and its second on host (p / N) % N, so with two hosts half the
+// pairs cross hosts; other scenarios alternate the devices.
+int HostOf(int device) => options.Scenario == "direct"
+    ? (device % 2 == 0 ? device / 2 : device / 2 / hostCount) % hostCount
+    : device % hostCount;
 
 Console.Error.WriteLine($"setting up '{options.Scenario}' (not timed)...");
 var report = options.Scenario switch
@@ -36,6 +60,18 @@ var report = options.Scenario switch
 };
 
 Console.WriteLine(string.Join(Environment.NewLine, report.Lines.Where(l => l.Length > 0)));
+if (startedHosts.Count > 1)
+{
+    Console.WriteLine($"hosts {startedHosts.Count} (CPU and RSS above are their sum)");
+}
+
+if (redisSampler is not null)
+{
+    var redisCpu = (redisSampler.Sample().Cpu - redisBefore!.Value.Cpu) / redisClock.Elapsed;
+    Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Redis CPU {redisCpu * 100:F0} % of one core over the whole run (setup included)"));
+}
+
+
 if (options.JsonPath is not null)
 {
     await File.WriteAllTextAsync(options.JsonPath, JsonSerializer.Serialize(report.Figures, new JsonSerializerOptions { WriteIndented = true }));
@@ -69,3 +105,15 @@ static GrpcChannel NewChannel(Uri target) => GrpcChannel.ForAddress(target, new 
 {
     HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true, KeepAlivePingDelay = TimeSpan.FromSeconds(60) },
 });
+
+/// <summary>Stops the hosts the run started, however it ends.</summary>
+internal sealed class StopsHosts(List<HostProcess> hosts) : IAsyncDisposable
+{
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var host in hosts)
+        {
+            await host.DisposeAsync();
+        }
+    }
+}
