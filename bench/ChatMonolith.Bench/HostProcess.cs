@@ -14,6 +14,10 @@ internal sealed class HostProcess : IAsyncDisposable
     /// <summary>Host <paramref name="index"/> of a run: gRPC on the target's port + 10 × index, gRPC-Web on the next.</summary>
     public static Uri TargetOf(Uri target, int index) => new UriBuilder(target) { Port = target.Port + (10 * index) }.Uri;
 
+    /// <summary>One signing key for every host of a run, as one deployment has: a token from one works on all.</summary>
+    private static readonly string SigningKey = Environment.GetEnvironmentVariable("Identity__SigningKey")
+        ?? Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
     public static async Task<HostProcess> StartAsync(string dll, Uri target)
     {
         var info = new ProcessStartInfo("dotnet", [dll])
@@ -31,8 +35,7 @@ internal sealed class HostProcess : IAsyncDisposable
         // Measured as operators run it: Production (no developer exception page, no DI scope validation on every
         // resolve), with a signing key of its own for the run.
         info.Environment["ASPNETCORE_ENVIRONMENT"] = Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? "Production";
-        info.Environment["Identity__SigningKey"] = Environment.GetEnvironmentVariable("Identity__SigningKey")
-            ?? Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        info.Environment["Identity__SigningKey"] = SigningKey;
         var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("host: " + e.Data); };
