@@ -30,6 +30,20 @@ internal sealed class LiveStreams(IDatabase redis, RedisRoutes routes, IOptions<
         return 0
         """;
 
+    // KEYS: this host's lease, the deployment's hosts (scored by lease end). ARGV: host, lease ms. Returns
+    // {lapsed 1/0, hosts alive}. Redis's clock for every host's lease.
+    private const string RenewScript = """
+        local t = redis.call('TIME')
+        local now = t[1] * 1000 + math.floor(t[2] / 1000)
+        local lapsed = redis.call('EXISTS', KEYS[1]) == 0 and 1 or 0
+        redis.call('SET', KEYS[1], '1', 'PX', ARGV[2])
+        redis.call('ZADD', KEYS[2], now + tonumber(ARGV[2]), ARGV[1])
+        redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+        return { lapsed, redis.call('ZCOUNT', KEYS[2], now, '+inf') }
+        """;
+
+    private static readonly RedisKey HostsKey = "messaging:hosts";
+
     /// <summary>A user's map outlives a day without a stream opening: old entries of dead hosts go with it.</summary>
     private static readonly TimeSpan MapLifetime = TimeSpan.FromDays(1);
 
@@ -58,11 +72,23 @@ internal sealed class LiveStreams(IDatabase redis, RedisRoutes routes, IOptions<
             .ContinueWith(t => logger.LogDebug(t.Exception, "Forgetting device {DeviceId}'s stream failed", caller.DeviceId),
                 CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
 
-    /// <summary>This host is alive for another lease; refreshed well before it lapses.</summary>
-    public Task RenewLeaseAsync() => redis.StringSetAsync(HostKey(routes.HostId), "1", options.Value.HostLease);
+    /// <summary>
+    /// This host is alive for another lease; refreshed well before it lapses. Says whether the lease had lapsed (or
+    /// never was: the first renewal), and how many hosts of the deployment hold a lease now, this one included.
+    /// </summary>
+    public async Task<(bool Lapsed, int Alive)> RenewLeaseAsync()
+    {
+        var result = (RedisResult[])(await redis.ScriptEvaluateAsync(RenewScript, [HostKey(routes.HostId), HostsKey],
+            [routes.HostId, (long)options.Value.HostLease.TotalMilliseconds]))!;
+        return ((long)result[0] == 1, (int)(long)result[1]);
+    }
 
     /// <summary>This host is going away: its streams are no longer live anywhere.</summary>
-    public Task EndLeaseAsync() => redis.KeyDeleteAsync(HostKey(routes.HostId));
+    public async Task EndLeaseAsync()
+    {
+        await redis.KeyDeleteAsync(HostKey(routes.HostId));
+        await redis.SortedSetRemoveAsync(HostsKey, routes.HostId);
+    }
 
     /// <summary>The devices of <paramref name="userIds"/> whose live stream is on a host that is up; Redis round trips: two, pipelined.</summary>
     public async Task<List<DeviceTarget>> FindAsync(IReadOnlyList<Guid> userIds)

@@ -11,9 +11,17 @@ namespace ChatMonolith.Modules.Messaging.Delivery.Routing;
 /// holds a stream of that user; whoever delivers publishes to each recipient's channel without waiting for Redis.
 /// Pub/sub is best effort: when the subscription connection comes back (or the probe finds it silently dead and
 /// replaces it), <see cref="Restored"/> tells the router to catch every stream up from the log.
+/// <para>
+/// A host alone in its deployment publishes nothing (<see cref="PeersAlive"/>): no other host could hold a stream. A
+/// host that joins (or comes back after its lease lapsed) says so on the hosts' channel and waits until every host
+/// there has answered that it publishes from now on, before it takes streams (<see cref="JoinAsync"/>).
+/// </para>
 /// </summary>
 internal sealed class RedisRoutes : IAsyncDisposable
 {
+    /// <summary>How long a joining host waits for the others' answers: a host that has not answered by then is in trouble of its own.</summary>
+    public static readonly TimeSpan JoinTimeout = TimeSpan.FromSeconds(2);
+
     private readonly ConfigurationOptions _options;
     private readonly string _prefix;
     private readonly MessagingMetrics _metrics;
@@ -22,8 +30,13 @@ internal sealed class RedisRoutes : IAsyncDisposable
     private readonly Dictionary<Guid, UserChannel> _channels = [];
     private readonly SemaphoreSlim _reconnecting = new(1, 1);
     private volatile ConnectionMultiplexer? _connection;
+    private readonly byte[] _ownOrigin;
     private ChannelMessageQueue? _hostQueue;
+    private ChannelMessageQueue? _hostsQueue;
     private (string Nonce, TaskCompletionSource Arrived)? _probe;
+    private (int Expected, int Seen, TaskCompletionSource All)? _join;
+    private volatile bool _peersAlive = true;
+    private long _joinsHeard;
 
     public RedisRoutes(IConfiguration configuration, MessagingMetrics metrics, ILogger<RedisRoutes> logger)
     {
@@ -31,6 +44,9 @@ internal sealed class RedisRoutes : IAsyncDisposable
         _options.ClientName = $"chat-routing-{HostId[..8]}";
         _prefix = RedisSettings.KeyPrefix(configuration);
         (_metrics, _logger) = (metrics, logger);
+        // How a publish of this host begins (field 1, the origin, is written first): its own come back on the
+        // channels it subscribes to, and are dropped before they are parsed.
+        _ownOrigin = new RoutedEvents { Origin = HostId }.ToByteArray();
     }
 
     /// <summary>This process, among the deployment's hosts.</summary>
@@ -45,12 +61,87 @@ internal sealed class RedisRoutes : IAsyncDisposable
     /// <summary>Whether publishes can reach other hosts now.</summary>
     public bool IsConnected => _connection is { IsConnected: true };
 
+    /// <summary>
+    /// Whether another host of the deployment is alive (its lease runs, or it just joined); while none is, nothing is
+    /// published. True until the first lease renewal says otherwise.
+    /// </summary>
+    public bool PeersAlive => _peersAlive;
+
+    /// <summary>How many joins of other hosts this one has heard: a renewal's count is stale if one came meanwhile.</summary>
+    public long JoinsHeard
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _joinsHeard;
+            }
+        }
+    }
+
+    /// <summary>
+    /// What a lease renewal found: <paramref name="alive"/> hosts, this one included. A join heard since
+    /// <paramref name="joinsBefore"/> (the renewal's count may predate that host's lease) keeps publishing on.
+    /// </summary>
+    public void UpdatePeers(int alive, long joinsBefore)
+    {
+        lock (_gate)
+        {
+            if (_joinsHeard == joinsBefore)
+            {
+                _peersAlive = alive > 1;
+            }
+        }
+    }
+
     /// <summary>Opens the pub/sub connection; with Redis away it returns after the connect timeout and keeps trying.</summary>
     public async Task ConnectAsync()
     {
         var connection = await OpenAsync();
         _connection = connection;
         await SubscribeHostChannelAsync(connection);
+    }
+
+    /// <summary>
+    /// Tells every host that this one is here, and waits (at most <paramref name="timeout"/>) until each that heard it has
+    /// answered: from then on they publish for this host's streams, so a stream it opens misses nothing committed
+    /// elsewhere that its catch-up does not read. False when Redis did not answer or not every host did in time.
+    /// </summary>
+    public async Task<bool> JoinAsync(TimeSpan timeout)
+    {
+        if (_connection is not { IsConnected: true } connection)
+        {
+            return false;
+        }
+
+        var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            _join = (Expected: int.MaxValue, Seen: 0, All: all);
+        }
+
+        try
+        {
+            // Every host, this one included, subscribes to the hosts' channel: the count says how many answers to expect.
+            var heard = await connection.GetSubscriber().PublishAsync(HostsChannelName, new RoutedEvents { Origin = HostId, Joined = true }.ToByteArray())
+                .WaitAsync(timeout);
+            lock (_gate)
+            {
+                var seen = _join?.Seen ?? 0;
+                _join = (Expected: (int)heard - 1, Seen: seen, All: all);
+                if (seen >= heard - 1)
+                {
+                    all.TrySetResult();
+                }
+            }
+
+            await all.Task.WaitAsync(timeout);
+            return true;
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Subscribes to the user's channel for one more of their streams; never throws (Redis away: see <see cref="RestoreAsync"/>).</summary>
@@ -96,6 +187,11 @@ internal sealed class RedisRoutes : IAsyncDisposable
     /// </summary>
     public void Publish(Guid userId, RoutedEvents events)
     {
+        if (!_peersAlive)
+        {
+            return;
+        }
+
         if (_connection is not { IsConnected: true } connection)
         {
             _metrics.RoutingPublishesSkipped.Add(1);
@@ -168,8 +264,14 @@ internal sealed class RedisRoutes : IAsyncDisposable
             _reconnecting.Release();
         }
 
+        // Other hosts may have stopped publishing for this one while it was away (its lease lapsed): they start
+        // again before its streams read what they missed.
+        await JoinAsync(JoinTimeout);
         Restored?.Invoke();
     }
+
+    /// <summary>Every stream reads from the log what routed publishes may not have brought.</summary>
+    public void CatchUpAll() => Restored?.Invoke();
 
     public async ValueTask DisposeAsync()
     {
@@ -180,6 +282,8 @@ internal sealed class RedisRoutes : IAsyncDisposable
     }
 
     private RedisChannel HostChannelName => RedisChannel.Sharded($"{_prefix}messaging:host:{HostId}");
+
+    private RedisChannel HostsChannelName => RedisChannel.Sharded($"{_prefix}messaging:hosts");
 
     private RedisChannel UserChannelName(Guid userId) => RedisChannel.Sharded($"{_prefix}messaging:user:{userId:N}");
 
@@ -212,6 +316,9 @@ internal sealed class RedisRoutes : IAsyncDisposable
             _reconnecting.Release();
         }
 
+        // Other hosts may have stopped publishing for this one while it was away (its lease lapsed): they start
+        // again before its streams read what they missed.
+        await JoinAsync(JoinTimeout);
         Restored?.Invoke();
     }
 
@@ -288,15 +395,58 @@ internal sealed class RedisRoutes : IAsyncDisposable
                 }
             });
             Forget(Interlocked.Exchange(ref _hostQueue, queue));
+            var hosts = await connection.GetSubscriber().SubscribeAsync(HostsChannelName);
+            hosts.OnMessage(message => OnHostsMessage(connection, message.Message));
+            Forget(Interlocked.Exchange(ref _hostsQueue, hosts));
         }
         catch (RedisException e)
         {
-            _logger.LogDebug("Subscribing to this host's channel failed, it is retried when Redis is back: {Reason}", e.Message);
+            _logger.LogDebug("Subscribing to this host's channels failed, it is retried when Redis is back: {Reason}", e.Message);
+        }
+    }
+
+    /// <summary>A host joined: publish for it from now on, and tell it so. Or: a host answered this one's join.</summary>
+    private void OnHostsMessage(ConnectionMultiplexer connection, RedisValue payload)
+    {
+        var events = RoutedEvents.Parser.ParseFrom((byte[])payload!);
+        if (events.Origin == HostId)
+        {
+            return;
+        }
+
+        if (events.Joined)
+        {
+            lock (_gate)
+            {
+                _joinsHeard++;
+                _peersAlive = true;
+            }
+
+            connection.GetSubscriber().Publish(HostsChannelName, new RoutedEvents { Origin = HostId, Seen = events.Origin }.ToByteArray(), CommandFlags.FireAndForget);
+        }
+        else if (events.Seen == HostId)
+        {
+            lock (_gate)
+            {
+                if (_join is { } join)
+                {
+                    _join = join with { Seen = join.Seen + 1 };
+                    if (join.Seen + 1 >= join.Expected)
+                    {
+                        join.All.TrySetResult();
+                    }
+                }
+            }
         }
     }
 
     private void OnArrived(Guid userId, RedisValue payload)
     {
+        if (((ReadOnlyMemory<byte>)payload).Span.StartsWith(_ownOrigin))
+        {
+            return; // this host's own publish, delivered here already
+        }
+
         try
         {
             var events = RoutedEvents.Parser.ParseFrom((byte[])payload!);

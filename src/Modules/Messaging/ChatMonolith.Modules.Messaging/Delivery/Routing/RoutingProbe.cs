@@ -14,9 +14,11 @@ namespace ChatMonolith.Modules.Messaging.Delivery.Routing;
 internal sealed class RoutingProbe(RedisRoutes routes, LiveStreams live, IOptions<MessagingOptions> options, MessagingMetrics metrics, ILogger<RoutingProbe> logger)
     : BackgroundService
 {
+    /// <summary>Before the host takes streams: connected, leased, and every other host publishing for it.</summary>
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         await routes.ConnectAsync();
+        await RenewLeaseAsync();
         await base.StartAsync(cancellationToken);
     }
 
@@ -38,13 +40,10 @@ internal sealed class RoutingProbe(RedisRoutes routes, LiveStreams live, IOption
         using var timer = new PeriodicTimer(options.Value.RoutingProbeInterval);
         do
         {
-            try
+            if (await RenewLeaseAsync())
             {
-                await live.RenewLeaseAsync();
-            }
-            catch (Exception e) when (e is RedisException or TimeoutException)
-            {
-                logger.LogDebug("Renewing this host's lease failed: {Reason}", e.Message);
+                // Other hosts did not publish for this one while its lease had lapsed.
+                routes.CatchUpAll();
             }
 
             // A connection that is down reconnects by itself, and says so; only one that looks up is probed.
@@ -64,5 +63,35 @@ internal sealed class RoutingProbe(RedisRoutes routes, LiveStreams live, IOption
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken).AsTask().ContinueWith(t => t.IsCompletedSuccessfully && t.Result, TaskScheduler.Default));
+    }
+
+    /// <returns>True when the lease had lapsed (or this is the first) and the host joined again.</returns>
+    private async Task<bool> RenewLeaseAsync()
+    {
+        try
+        {
+            var joinsBefore = routes.JoinsHeard;
+            var (lapsed, alive) = await live.RenewLeaseAsync();
+            if (lapsed)
+            {
+                // The others learn of this host first, so its peers flag below cannot miss one that joins meanwhile.
+                if (!await routes.JoinAsync(RedisRoutes.JoinTimeout))
+                {
+                    logger.LogWarning("Not every host answered this one's join within {Timeout}", RedisRoutes.JoinTimeout);
+                }
+
+                routes.UpdatePeers(alive, joinsBefore);
+                return true;
+            }
+
+            // Alone: nothing to publish. A host that joins says so at once (JoinAsync), before it takes streams.
+            routes.UpdatePeers(alive, joinsBefore);
+            return false;
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            logger.LogDebug("Renewing this host's lease failed: {Reason}", e.Message);
+            return false;
+        }
     }
 }
