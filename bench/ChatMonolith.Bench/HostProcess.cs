@@ -11,6 +11,18 @@ internal sealed class HostProcess : IAsyncDisposable
 
     public int Pid => _process.Id;
 
+    public Uri Metrics { get; private init; } = null!;
+
+    /// <summary>The sum of a counter's series on the host's /metrics (0 when it has none yet).</summary>
+    public async Task<double> CounterAsync(string name)
+    {
+        using var http = new HttpClient();
+        var text = await http.GetStringAsync(Metrics);
+        return text.Split('\n')
+            .Where(l => l.StartsWith(name, StringComparison.Ordinal) && (l.Length > name.Length && (l[name.Length] == ' ' || l[name.Length] == '{')))
+            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     /// <summary>Host <paramref name="index"/> of a run: gRPC on the target's port + 10 × index, gRPC-Web on the next.</summary>
     public static Uri TargetOf(Uri target, int index) => new UriBuilder(target) { Port = target.Port + (10 * index) }.Uri;
 
@@ -29,7 +41,8 @@ internal sealed class HostProcess : IAsyncDisposable
         info.Environment["Host__GrpcPort"] = target.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         info.Environment["Host__WebPort"] = (target.Port + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
         info.Environment["Logging__LogLevel__Default"] = "Warning";
-        info.Environment["Host__MetricsPort"] = "-1";
+        // Beside its two ports, so that several hosts of a run each have one: the bench reads their counters after the run.
+        info.Environment["Host__MetricsPort"] = (target.Port + 2).ToString(System.Globalization.CultureInfo.InvariantCulture);
         // The bench measures messaging; password hashing is paid once per device in the untimed setup.
         info.Environment["Identity__PasswordHashIterations"] = "10000";
         // Measured as operators run it: Production (no developer exception page, no DI scope validation on every
@@ -51,7 +64,7 @@ internal sealed class HostProcess : IAsyncDisposable
             {
                 if ((await http.GetAsync(health)).IsSuccessStatusCode)
                 {
-                    return new HostProcess(process);
+                    return new HostProcess(process) { Metrics = new UriBuilder(target) { Port = target.Port + 2, Path = "/metrics" }.Uri };
                 }
             }
             catch (HttpRequestException)

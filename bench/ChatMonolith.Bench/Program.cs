@@ -65,6 +65,21 @@ if (startedHosts.Count > 1)
     Console.WriteLine($"hosts {startedHosts.Count} (CPU and RSS above are their sum)");
 }
 
+if (startedHosts.Count > 0)
+{
+    // Over the whole run: entries streams read from the log rather than live (gaps they filled), and Redis traffic.
+    double catchUp = 0, publishes = 0, arrivals = 0;
+    foreach (var started in startedHosts)
+    {
+        catchUp += await started.CounterAsync("chat_catchup_messages_total");
+        publishes += await started.CounterAsync("chat_routing_publishes_total");
+        arrivals += await started.CounterAsync("chat_routing_arrivals_total");
+    }
+
+    Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"whole run: entries read from the log by streams {catchUp:F0}, routed publishes {publishes:F0}, arrivals from other hosts {arrivals:F0}"));
+}
+
 if (redisSampler is not null)
 {
     var redisCpu = (redisSampler.Sample().Cpu - redisBefore!.Value.Cpu) / redisClock.Elapsed;

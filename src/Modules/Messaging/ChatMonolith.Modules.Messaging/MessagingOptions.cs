@@ -38,6 +38,12 @@ internal sealed class MessagingOptions
     /// </summary>
     public Data.MessagingDatabaseKind Database { get; set; } = Data.MessagingDatabaseKind.Auto;
 
+    /// <summary>
+    /// How long an entry that arrives past a gap waits for the missing ones to arrive live (from another host, say)
+    /// before the gap is read from the database; zero reads it at once.
+    /// </summary>
+    public TimeSpan ReorderWait { get; set; } = TimeSpan.FromMilliseconds(10);
+
     /// <summary>How often a host renews its lease and probes its own pub/sub subscription through Redis.</summary>
     public TimeSpan RoutingProbeInterval { get; set; } = TimeSpan.FromSeconds(5);
 

@@ -17,7 +17,10 @@ namespace ChatMonolith.Modules.Messaging.Delivery;
 /// </summary>
 public sealed class DeliveryRouter
 {
-    private static readonly ChatException Replaced = ChatException.Aborted("STREAM_REPLACED",
+    /// <summary>The reason a stream ends with when a newer stream of its device took its place.</summary>
+    internal const string ReplacedReason = "STREAM_REPLACED";
+
+    private static readonly ChatException Replaced = ChatException.Aborted(ReplacedReason,
         "This device opened a newer stream; this one is closed. Do not reconnect it, or the two take turns.");
 
     private static readonly ChatException Revoked = ChatException.Unauthenticated("DEVICE_REVOKED", "This device was signed out.");

@@ -46,7 +46,7 @@ internal sealed class DeviceStreams(
         var graceful = false;
         try
         {
-            var delivery = new OrderedDelivery(session, log, stream, options.Value.CatchUpPageSize, clock, metrics);
+            var delivery = new OrderedDelivery(session, log, stream, options.Value.CatchUpPageSize, options.Value.ReorderWait, clock, metrics);
             var writing = WriteAsync(delivery, cursors, connected, stop.Token);
             var reading = readLoop is null ? UntilStoppedAsync(stopReading.Token) : readLoop(session, stopReading.Token);
             var first = await Task.WhenAny(writing, reading);
@@ -72,7 +72,7 @@ internal sealed class DeviceStreams(
             router.Unregister(session);
             metrics.OpenStreams.Add(-1);
             await connected;
-            await TellAsync(new DeviceDisconnected(caller.UserId, caller.DeviceId, graceful));
+            await TellAsync(new DeviceDisconnected(caller.UserId, caller.DeviceId, graceful, Replaced: session.EndedBy?.Reason == DeliveryRouter.ReplacedReason));
         }
 
         if (session.EndedBy is { } reason)
