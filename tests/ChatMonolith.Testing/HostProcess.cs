@@ -100,14 +100,15 @@ public sealed class HostProcess : IAsyncDisposable
     }
 
     /// <summary>Asks the host to shut down as an orchestrator would (SIGTERM).</summary>
-    public async Task TerminateAsync()
+    public Task TerminateAsync()
     {
-        using var kill = Process.Start(new ProcessStartInfo("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))!;
-        await kill.WaitForExitAsync();
-        if (kill.ExitCode != 0)
+        // libc's kill(2): no kill(1) program needed on the machine.
+        if (NativeMethods.Kill(_process.Id, NativeMethods.SigTerm) != 0)
         {
-            throw new InvalidOperationException($"kill -TERM {_process.Id} failed with {kill.ExitCode}");
+            throw new InvalidOperationException($"kill({_process.Id}, SIGTERM) failed: errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}");
         }
+
+        return Task.CompletedTask;
     }
 
     /// <summary>Waits for the host to exit and returns its exit code.</summary>
@@ -189,4 +190,13 @@ public sealed class HostProcess : IAsyncDisposable
             }
         }
     }
+}
+
+internal static class NativeMethods
+{
+    public const int SigTerm = 15;
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    [System.Runtime.InteropServices.DefaultDllImportSearchPaths(System.Runtime.InteropServices.DllImportSearchPath.SafeDirectories)]
+    internal static extern int Kill(int pid, int signal);
 }
