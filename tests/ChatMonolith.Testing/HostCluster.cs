@@ -111,6 +111,7 @@ public class HostCluster : IAsyncLifetime
             ["Messaging:RoutingProbeInterval"] = "00:00:00.500",
             ["Messaging:RoutingProbeTimeout"] = "00:00:01",
             ["Messaging:HostLease"] = "00:00:03",
+            ["Logging:LogLevel:ChatMonolith.Modules.Messaging.Delivery.Routing"] = "Information",
         };
         foreach (var (key, value) in Settings())
         {

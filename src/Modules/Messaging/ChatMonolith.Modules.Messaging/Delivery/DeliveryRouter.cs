@@ -55,7 +55,17 @@ public sealed class DeliveryRouter
         var caller = session.Caller;
         _sessionsByUser.AddOrUpdate(caller.UserId, _ => [session], (_, sessions) => sessions.Add(session));
         var subscribed = _routes.SubscribeAsync(caller.UserId);
-        session.Generation = await _live.ClaimAsync(caller);
+        try
+        {
+            session.Generation = await _live.ClaimAsync(caller);
+        }
+        catch
+        {
+            await subscribed;
+            Unregister(session);
+            throw;
+        }
+
         await subscribed;
         EndOlderStreams(caller.UserId, caller.DeviceId, session.Generation);
         _routes.Publish(caller.UserId, new RoutedEvents

@@ -85,12 +85,25 @@ internal sealed class RedisRoutes : IAsyncDisposable
     /// </summary>
     public void UpdatePeers(int alive, long joinsBefore)
     {
+        bool before, after;
         lock (_gate)
         {
+            before = _peersAlive;
             if (_joinsHeard == joinsBefore)
             {
                 _peersAlive = alive > 1;
             }
+
+            after = _peersAlive;
+        }
+
+        if (before && !after)
+        {
+            _logger.LogInformation("No other host is alive: publishing nothing");
+        }
+        else if (!before && after)
+        {
+            _logger.LogInformation("Another host is alive: publishing for it");
         }
     }
 
@@ -107,7 +120,10 @@ internal sealed class RedisRoutes : IAsyncDisposable
     /// answered: from then on they publish for this host's streams, so a stream it opens misses nothing committed
     /// elsewhere that its catch-up does not read. False when Redis did not answer or not every host did in time.
     /// </summary>
-    public async Task<bool> JoinAsync(TimeSpan timeout)
+    /// <param name="catchUpOthers">
+    /// This host could not publish for a while (its connection was down or dead): every other host's streams catch up.
+    /// </param>
+    public async Task<bool> JoinAsync(TimeSpan timeout, bool catchUpOthers = false)
     {
         if (_connection is not { IsConnected: true } connection)
         {
@@ -123,7 +139,7 @@ internal sealed class RedisRoutes : IAsyncDisposable
         try
         {
             // Every host, this one included, subscribes to the hosts' channel: the count says how many answers to expect.
-            var heard = await connection.GetSubscriber().PublishAsync(HostsChannelName, new RoutedEvents { Origin = HostId, Joined = true }.ToByteArray())
+            var heard = await connection.GetSubscriber().PublishAsync(HostsChannelName, new RoutedEvents { Origin = HostId, Joined = true, CatchUp = catchUpOthers }.ToByteArray())
                 .WaitAsync(timeout);
             lock (_gate)
             {
@@ -265,8 +281,9 @@ internal sealed class RedisRoutes : IAsyncDisposable
         }
 
         // Other hosts may have stopped publishing for this one while it was away (its lease lapsed): they start
-        // again before its streams read what they missed.
-        await JoinAsync(JoinTimeout);
+        // again before its streams read what they missed. And what this host committed meanwhile was published to
+        // no one (or into a dead connection): the other hosts' streams read it too.
+        await JoinAsync(JoinTimeout, catchUpOthers: true);
         Restored?.Invoke();
     }
 
@@ -317,8 +334,9 @@ internal sealed class RedisRoutes : IAsyncDisposable
         }
 
         // Other hosts may have stopped publishing for this one while it was away (its lease lapsed): they start
-        // again before its streams read what they missed.
-        await JoinAsync(JoinTimeout);
+        // again before its streams read what they missed. And what this host committed meanwhile was published to
+        // no one (or into a dead connection): the other hosts' streams read it too.
+        await JoinAsync(JoinTimeout, catchUpOthers: true);
         Restored?.Invoke();
     }
 
@@ -388,8 +406,13 @@ internal sealed class RedisRoutes : IAsyncDisposable
             var queue = await connection.GetSubscriber().SubscribeAsync(HostChannelName);
             queue.OnMessage(message =>
             {
+                if (_probe is not { } probe)
+                {
+                    return;
+                }
+
                 var events = RoutedEvents.Parser.ParseFrom((byte[])message.Message!);
-                if (_probe is { } probe && probe.Nonce == events.Probe)
+                if (probe.Nonce == events.Probe)
                 {
                     probe.Arrived.TrySetResult();
                 }
@@ -408,7 +431,17 @@ internal sealed class RedisRoutes : IAsyncDisposable
     /// <summary>A host joined: publish for it from now on, and tell it so. Or: a host answered this one's join.</summary>
     private void OnHostsMessage(ConnectionMultiplexer connection, RedisValue payload)
     {
-        var events = RoutedEvents.Parser.ParseFrom((byte[])payload!);
+        RoutedEvents events;
+        try
+        {
+            events = RoutedEvents.Parser.ParseFrom((byte[])payload!);
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            _logger.LogWarning(e, "Dropped an undecodable message on the hosts' channel");
+            return;
+        }
+
         if (events.Origin == HostId)
         {
             return;
@@ -420,6 +453,14 @@ internal sealed class RedisRoutes : IAsyncDisposable
             {
                 _joinsHeard++;
                 _peersAlive = true;
+            }
+
+            _logger.LogInformation("Host {Host} joined: publishing for it", events.Origin);
+            if (events.CatchUp)
+            {
+                // It could not publish for a while: what it committed meanwhile reaches these streams from the log.
+                _logger.LogInformation("Host {Host} could not publish for a while; catching every stream up from the log", events.Origin);
+                Restored?.Invoke();
             }
 
             connection.GetSubscriber().Publish(HostsChannelName, new RoutedEvents { Origin = HostId, Seen = events.Origin }.ToByteArray(), CommandFlags.FireAndForget);

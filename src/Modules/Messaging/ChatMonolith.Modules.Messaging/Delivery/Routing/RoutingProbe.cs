@@ -14,6 +14,9 @@ namespace ChatMonolith.Modules.Messaging.Delivery.Routing;
 internal sealed class RoutingProbe(RedisRoutes routes, LiveStreams live, IOptions<MessagingOptions> options, MessagingMetrics metrics, ILogger<RoutingProbe> logger)
     : BackgroundService
 {
+    private bool _renewed;
+    private bool _joinUnanswered;
+
     /// <summary>Before the host takes streams: connected, leased, and every other host publishing for it.</summary>
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -65,25 +68,36 @@ internal sealed class RoutingProbe(RedisRoutes routes, LiveStreams live, IOption
         while (await timer.WaitForNextTickAsync(stoppingToken).AsTask().ContinueWith(t => t.IsCompletedSuccessfully && t.Result, TaskScheduler.Default));
     }
 
-    /// <returns>True when the lease had lapsed (or this is the first) and the host joined again.</returns>
+    /// <returns>True when the host joined (again): its lease had lapsed, this is the first renewal, or the last join was not answered by all.</returns>
     private async Task<bool> RenewLeaseAsync()
     {
         try
         {
             var joinsBefore = routes.JoinsHeard;
             var (lapsed, alive) = await live.RenewLeaseAsync();
-            if (lapsed)
+            if (lapsed || _joinUnanswered)
             {
                 // The others learn of this host first, so its peers flag below cannot miss one that joins meanwhile.
-                if (!await routes.JoinAsync(RedisRoutes.JoinTimeout))
+                // A join that not every host answered (one was still reconnecting) is made again at the next renewal,
+                // and the streams catch up again after it: until every host has answered, one may not publish here.
+                _joinUnanswered = !await routes.JoinAsync(RedisRoutes.JoinTimeout);
+                if (_joinUnanswered)
                 {
-                    logger.LogWarning("Not every host answered this one's join within {Timeout}", RedisRoutes.JoinTimeout);
+                    logger.LogWarning("Not every host answered this one's join within {Timeout}; joining again at the next renewal", RedisRoutes.JoinTimeout);
                 }
 
-                routes.UpdatePeers(alive, joinsBefore);
+                // At start the count stands. Later, publishing goes on: a host whose own lease lapsed (Redis away)
+                // may count the others before they are back; the next renewal decides.
+                if (!_renewed)
+                {
+                    routes.UpdatePeers(alive, joinsBefore);
+                }
+
+                _renewed = true;
                 return true;
             }
 
+            _renewed = true;
             // Alone: nothing to publish. A host that joins says so at once (JoinAsync), before it takes streams.
             routes.UpdatePeers(alive, joinsBefore);
             return false;
