@@ -299,6 +299,8 @@ public sealed class DrainTests(DrainingCluster hosts) : IClassFixture<DrainingCl
             await alice.SendAsync(chat.ConversationId, $"m{i}");
         }
 
+        // Some are answered, the rest in flight (read or not yet) when the signal comes.
+        await alice.WaitUntilAsync(d => d.Acked.Count >= 10, what: "the first sends answered");
         var draining = hosts[1];
         await draining.TerminateAsync();
         var exit = Stopwatch.StartNew();

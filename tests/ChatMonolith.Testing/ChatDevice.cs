@@ -17,6 +17,9 @@ public sealed class ChatDevice(TestSession session) : IAsyncDisposable
     private readonly Dictionary<string, (string ConversationId, string Text)> _unacked = [];
     private readonly Dictionary<string, SendAccepted> _acked = [];
     private readonly List<StatusCode> _refusedSends = [];
+
+    // A gRPC request stream takes one write at a time; sends, resends and heartbeats come from several tasks.
+    private readonly SemaphoreSlim _writing = new(1, 1);
     private TaskCompletionSource _changed = NewSignal();
     private AsyncDuplexStreamingCall<ClientEvent, ServerEvent>? _call;
     private Task<RpcException?> _ended = Task.FromResult<RpcException?>(null);
@@ -94,8 +97,17 @@ public sealed class ChatDevice(TestSession session) : IAsyncDisposable
             hello.Cursors.AddRange(_cursors.Select(c => new ConversationCursor { ConversationId = c.Key, Seq = c.Value }));
         }
 
-        await call.RequestStream.WriteAsync(new ClientEvent { Hello = hello });
-        _call = call;
+        await _writing.WaitAsync();
+        try
+        {
+            await call.RequestStream.WriteAsync(new ClientEvent { Hello = hello });
+            _call = call;
+        }
+        finally
+        {
+            _writing.Release();
+        }
+
         _ended = ReadAsync(call, caughtUp);
         await caughtUp.Task.WaitAsync(DeviceStream.Timeout);
         List<(string Id, string ConversationId, string Text)> resend;
@@ -138,16 +150,7 @@ public sealed class ChatDevice(TestSession session) : IAsyncDisposable
     }
 
     /// <summary>A heartbeat up the open stream, as a device sends one every interval to stay online.</summary>
-    public async Task HeartbeatAsync()
-    {
-        try
-        {
-            await _call!.RequestStream.WriteAsync(new ClientEvent { Heartbeat = new Protos.Presence.V1.HeartbeatRequest() });
-        }
-        catch (Exception e) when (e is RpcException or InvalidOperationException or ObjectDisposedException or IOException)
-        {
-        }
-    }
+    public Task HeartbeatAsync() => WriteAsync(new ClientEvent { Heartbeat = new Protos.Presence.V1.HeartbeatRequest() });
 
     /// <summary>Waits until <paramref name="condition"/> holds, re-checked whenever something arrives.</summary>
     public async Task WaitUntilAsync(Func<ChatDevice, bool> condition, TimeSpan? timeout = null, string? what = null)
@@ -185,18 +188,23 @@ public sealed class ChatDevice(TestSession session) : IAsyncDisposable
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private async Task WriteAsync(string clientMsgId, string conversationId, string text)
+    private Task WriteAsync(string clientMsgId, string conversationId, string text) =>
+        WriteAsync(new ClientEvent { Send = new SendMessageRequest { ConversationId = conversationId, ClientMsgId = clientMsgId, Text = text } });
+
+    private async Task WriteAsync(ClientEvent clientEvent)
     {
+        await _writing.WaitAsync();
         try
         {
-            await _call!.RequestStream.WriteAsync(new ClientEvent
-            {
-                Send = new SendMessageRequest { ConversationId = conversationId, ClientMsgId = clientMsgId, Text = text },
-            });
+            await _call!.RequestStream.WriteAsync(clientEvent);
         }
         catch (Exception e) when (e is RpcException or InvalidOperationException or ObjectDisposedException or IOException)
         {
-            // The stream is down; the send waits for the next one.
+            // The stream is down; a send waits for the next one.
+        }
+        finally
+        {
+            _writing.Release();
         }
     }
 
