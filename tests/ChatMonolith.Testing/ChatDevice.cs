@@ -110,16 +110,7 @@ public sealed class ChatDevice(TestSession session) : IAsyncDisposable
 
         _ended = ReadAsync(call, caughtUp);
         await caughtUp.Task.WaitAsync(DeviceStream.Timeout);
-        List<(string Id, string ConversationId, string Text)> resend;
-        lock (_gate)
-        {
-            resend = [.. _unacked.Select(u => (u.Key, u.Value.ConversationId, u.Value.Text))];
-        }
-
-        foreach (var (id, conversationId, text) in resend)
-        {
-            await WriteAsync(id, conversationId, text);
-        }
+        await ResendUnackedAsync();
     }
 
     /// <summary>Queues a send; it is resent on every reconnect until acknowledged. A stream that is down just keeps it.</summary>

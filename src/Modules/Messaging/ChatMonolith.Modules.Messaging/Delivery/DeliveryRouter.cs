@@ -98,8 +98,9 @@ public sealed class DeliveryRouter
     /// <summary>Committed conversation entries, each to its recipients' streams, with the conversation's new state when it changed.</summary>
     internal void Deliver(DeliverEntries request)
     {
-        // One publish per recipient for the whole batch, each with that recipient's events in seq order.
-        var elsewhere = new Dictionary<Guid, RoutedEvents>();
+        // One publish per recipient for the whole batch, each with that recipient's events in seq order; none while no
+        // other host is alive.
+        var elsewhere = _routes.PeersAlive ? new Dictionary<Guid, RoutedEvents>() : null;
         foreach (var (recipientIds, entry, changed) in request.Entries)
         {
             var message = new ServerEvent { Message = MessagingProtoMapping.ToProto(entry) };
@@ -119,6 +120,11 @@ public sealed class DeliveryRouter
                     }
                 }
 
+                if (elsewhere is null)
+                {
+                    continue;
+                }
+
                 if (!elsewhere.TryGetValue(userId, out var routed))
                 {
                     elsewhere[userId] = routed = new RoutedEvents();
@@ -132,7 +138,7 @@ public sealed class DeliveryRouter
             }
         }
 
-        foreach (var (userId, routed) in elsewhere)
+        foreach (var (userId, routed) in elsewhere ?? [])
         {
             _routes.Publish(userId, routed);
         }
@@ -148,6 +154,11 @@ public sealed class DeliveryRouter
         foreach (var target in targets)
         {
             NotifyHere(target.UserId, target.DeviceId, serverEvent);
+            if (!_routes.PeersAlive)
+            {
+                continue;
+            }
+
             var routed = new RoutedEvents { DeviceId = target.DeviceId?.ToString("N") ?? "" };
             routed.Events.Add(serverEvent);
             _routes.Publish(target.UserId, routed);
