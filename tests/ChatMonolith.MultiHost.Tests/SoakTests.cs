@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using ChatMonolith.Protos.Messaging.V1;
 using ChatMonolith.Testing;
-using Npgsql;
 using Xunit.Abstractions;
 
 namespace ChatMonolith.MultiHost.Tests;
@@ -92,13 +91,13 @@ public sealed class SoakTests(HostCluster hosts, ITestOutputHelper output) : ICl
             await device.WaitUntilAsync(d => d.Unacked == 0, TimeSpan.FromSeconds(30), "every send acknowledged");
         }
 
-        var stored = await StoredPerConversationAsync();
+        var stored = await hosts.StoredPerConversationAsync();
         output.WriteLine($"{"device",-20} {"sent",6} {"acked",6} {"stored",7} {"delivered",9} {"dups",5} {"gaps",5}");
         foreach (var (device, _) in devices)
         {
             var expected = conversations[device].Sum(c => stored.GetValueOrDefault(c));
             await device.WaitUntilAsync(d => d.Received.Count >= expected, TimeSpan.FromSeconds(30), $"all {expected} stored messages delivered");
-            var storedOwn = await StoredFromAsync(device.Session.UserId);
+            var storedOwn = await hosts.StoredFromAsync(device.Session.UserId);
             output.WriteLine($"{device.Session.Username,-20} {sent[device],6} {device.Acked.Count,6} {storedOwn,7} {device.Received.Count,9} {device.Duplicates,5} {device.Gaps,5}");
             Assert.Equal(sent[device], device.Acked.Count);
             Assert.Equal(sent[device], storedOwn);
@@ -115,34 +114,5 @@ public sealed class SoakTests(HostCluster hosts, ITestOutputHelper output) : ICl
         {
             await device.DisposeAsync();
         }
-    }
-
-    private async Task<Dictionary<string, long>> StoredPerConversationAsync()
-    {
-        await using var connection = new NpgsqlConnection(hosts.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            "SELECT conversation_id, count(*) FROM messaging.messages WHERE client_msg_id IS NOT NULL GROUP BY conversation_id", connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        var counts = new Dictionary<string, long>();
-        while (await reader.ReadAsync())
-        {
-            counts[reader.GetGuid(0).ToString()] = reader.GetInt64(1);
-        }
-
-        return counts;
-    }
-
-    private async Task<long> StoredFromAsync(string userId)
-    {
-        await using var connection = new NpgsqlConnection(hosts.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            "SELECT count(*), count(DISTINCT client_msg_id) FROM messaging.messages WHERE sender_id = @sender AND client_msg_id IS NOT NULL", connection);
-        command.Parameters.AddWithValue("sender", Guid.Parse(userId));
-        await using var reader = await command.ExecuteReaderAsync();
-        await reader.ReadAsync();
-        Assert.Equal(reader.GetInt64(1), reader.GetInt64(0));
-        return reader.GetInt64(0);
     }
 }

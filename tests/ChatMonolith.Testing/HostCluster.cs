@@ -97,6 +97,37 @@ public class HostCluster : IAsyncLifetime
         return all;
     }
 
+    /// <summary>Chat messages stored per conversation, straight from PostgreSQL.</summary>
+    public async Task<Dictionary<string, long>> StoredPerConversationAsync()
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT conversation_id, count(*) FROM messaging.messages WHERE client_msg_id IS NOT NULL GROUP BY conversation_id", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var counts = new Dictionary<string, long>();
+        while (await reader.ReadAsync())
+        {
+            counts[reader.GetGuid(0).ToString()] = reader.GetInt64(1);
+        }
+
+        return counts;
+    }
+
+    /// <summary>Chat messages stored from one sender; fails when one client_msg_id is stored twice.</summary>
+    public async Task<long> StoredFromAsync(string userId)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT count(*), count(DISTINCT client_msg_id) FROM messaging.messages WHERE sender_id = @sender AND client_msg_id IS NOT NULL", connection);
+        command.Parameters.AddWithValue("sender", Guid.Parse(userId));
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        Assert.Equal(reader.GetInt64(1), reader.GetInt64(0));
+        return reader.GetInt64(0);
+    }
+
     /// <summary>The settings of every host of the cluster; a fixture may add its own.</summary>
     protected virtual IEnumerable<KeyValuePair<string, string>> Settings() => [];
 
