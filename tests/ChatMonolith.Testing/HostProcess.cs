@@ -16,11 +16,12 @@ public sealed class HostProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private HostProcess(Process process, int grpcPort, int webPort)
+    private HostProcess(Process process, int grpcPort, int webPort, int metricsPort)
     {
         _process = process;
         GrpcPort = grpcPort;
         WebPort = webPort;
+        MetricsPort = metricsPort;
         Channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
         process.OutputDataReceived += (_, e) => Keep(e.Data);
         process.ErrorDataReceived += (_, e) => Keep(e.Data);
@@ -33,6 +34,9 @@ public sealed class HostProcess : IAsyncDisposable
     public int WebPort { get; }
 
     /// <summary>The HTTP/2 channel a native app would use.</summary>
+    /// <summary>The host's Prometheus scrape endpoint (<c>/metrics</c>).</summary>
+    public int MetricsPort { get; }
+
     public GrpcChannel Channel { get; }
 
     public bool HasExited => _process.HasExited;
@@ -54,6 +58,7 @@ public sealed class HostProcess : IAsyncDisposable
     {
         var grpcPort = TcpProxy.FreePort();
         var webPort = TcpProxy.FreePort();
+        var metricsPort = TcpProxy.FreePort();
         var start = new ProcessStartInfo("dotnet", [HostAssembly()])
         {
             RedirectStandardOutput = true,
@@ -65,7 +70,7 @@ public sealed class HostProcess : IAsyncDisposable
         {
             ["Host:GrpcPort"] = grpcPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Host:WebPort"] = webPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Host:MetricsPort"] = "-1",
+            ["Host:MetricsPort"] = metricsPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Identity:SigningKey"] = ChatHostFixture.SigningKey,
             ["Identity:PasswordHashIterations"] = "10000",
             ["Wolverine:CodeGeneration"] = "Static",
@@ -83,7 +88,7 @@ public sealed class HostProcess : IAsyncDisposable
         }
 
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        var host = new HostProcess(Process.Start(start)!, grpcPort, webPort);
+        var host = new HostProcess(Process.Start(start)!, grpcPort, webPort, metricsPort);
         await host.WaitUntilReadyAsync();
         return host;
     }
@@ -102,16 +107,36 @@ public sealed class HostProcess : IAsyncDisposable
     /// <summary>Asks the host to shut down as an orchestrator would (SIGTERM).</summary>
     public Task TerminateAsync()
     {
-        // libc's kill(2): no kill(1) program needed on the machine.
-        if (NativeMethods.Kill(_process.Id, NativeMethods.SigTerm) != 0)
-        {
-            throw new InvalidOperationException($"kill({_process.Id}, SIGTERM) failed: errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}");
-        }
-
+        Signal(NativeMethods.SigTerm, "SIGTERM");
         return Task.CompletedTask;
     }
 
     /// <summary>Waits for the host to exit and returns its exit code.</summary>
+    /// <summary>The sum of a counter's series on the host's <c>/metrics</c>, e.g. <c>chat_sends_forwarded_total</c>; 0 before its first count.</summary>
+    public async Task<double> CounterAsync(string name)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var text = await http.GetStringAsync(new Uri($"http://127.0.0.1:{MetricsPort}/metrics"));
+        return text.Split('\n')
+            .Where(l => l.StartsWith(name, StringComparison.Ordinal) && l.Length > name.Length && l[name.Length] is ' ' or '{')
+            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Stops the process where it stands (SIGSTOP): its sockets stay open and answer nothing, as a host in a long pause.</summary>
+    public void Freeze() => Signal(NativeMethods.SigStop, "SIGSTOP");
+
+    /// <summary>Lets a frozen process run on (SIGCONT).</summary>
+    public void Thaw() => Signal(NativeMethods.SigCont, "SIGCONT");
+
+    private void Signal(int signal, string name)
+    {
+        // libc's kill(2): no kill(1) program needed on the machine.
+        if (NativeMethods.Kill(_process.Id, signal) != 0)
+        {
+            throw new InvalidOperationException($"kill({_process.Id}, {name}) failed: errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}");
+        }
+    }
+
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
         using var cts = new CancellationTokenSource(timeout);
@@ -195,6 +220,10 @@ public sealed class HostProcess : IAsyncDisposable
 internal static class NativeMethods
 {
     public const int SigTerm = 15;
+
+    public const int SigCont = 18;
+
+    public const int SigStop = 19;
 
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     [System.Runtime.InteropServices.DefaultDllImportSearchPaths(System.Runtime.InteropServices.DllImportSearchPath.SafeDirectories)]

@@ -54,4 +54,7 @@ public sealed class ChatException : Exception
 
     /// <summary>The system is not in the state the request needs.</summary>
     public static ChatException FailedPrecondition(string reason, string message) => new(StatusCode.FailedPrecondition, reason, message, []);
+
+    /// <summary>The same failure again from its parts, as another host of the deployment reported it.</summary>
+    public static ChatException Of(StatusCode code, string reason, string message) => new(code, reason, message, []);
 }

@@ -33,6 +33,12 @@ internal sealed class MessagingMetrics
         RoutingArrivals = meter.CreateCounter<long>("chat.routing.arrivals", "{publish}", "Publishes of other hosts received for this host's streams");
         RoutingProbeFailures = meter.CreateCounter<long>("chat.routing.probe_failures", "{probe}",
             "Probes of this host's own subscription that did not come back: the pub/sub connection was replaced");
+        SendsForwarded = meter.CreateCounter<long>("chat.sends.forwarded", "{message}",
+            "Sends forwarded to the host that writes their conversation");
+        SendsWrittenForOthers = meter.CreateCounter<long>("chat.sends.written_for_other_hosts", "{message}",
+            "Sends other hosts forwarded to this one, which writes their conversation");
+        SendsForwardFallbacks = meter.CreateCounter<long>("chat.sends.forward_fallbacks", "{message}",
+            "Forwarded sends that this host wrote itself after all: the owner did not answer in time, or could not take them");
         SlowConsumerCuts = meter.CreateCounter<long>("chat.streams.slow_consumer_cuts", "{stream}",
             "Streams ended because their device did not read fast enough");
     }
@@ -50,6 +56,12 @@ internal sealed class MessagingMetrics
     public Counter<long> CatchUpMessages { get; }
 
     public Counter<long> SlowConsumerCuts { get; }
+
+    public Counter<long> SendsForwarded { get; }
+
+    public Counter<long> SendsWrittenForOthers { get; }
+
+    public Counter<long> SendsForwardFallbacks { get; }
 
     public Counter<long> RoutingPublishes { get; }
 

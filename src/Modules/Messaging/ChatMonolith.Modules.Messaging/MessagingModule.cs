@@ -4,6 +4,7 @@ using ChatMonolith.Modules.Messaging.Data;
 using ChatMonolith.Modules.Messaging.Features;
 using ChatMonolith.Modules.Messaging.Features.Conversations;
 using ChatMonolith.Modules.Messaging.Features.Send;
+using ChatMonolith.Modules.Messaging.Features.Send.Forwarding;
 using ChatMonolith.Modules.Messaging.Grpc;
 using ChatMonolith.Modules.Messaging.Delivery;
 using ChatMonolith.Modules.Messaging.Delivery.Routing;
@@ -41,6 +42,9 @@ public sealed class MessagingModule : IModule
         services.AddSingleton(sp => new GroupLimits(sp.GetRequiredService<IOptions<MessagingOptions>>()));
         services.AddSingleton<SendGroupCommit>();
         services.AddHostedService(sp => sp.GetRequiredService<SendGroupCommit>());
+        services.AddSingleton<ConversationOwners>();
+        services.AddSingleton<SendRouting>();
+        services.AddHostedService<ForwardedSends>();
         services.AddScoped<StreamRequests>();
         services.ConfigureWolverine(wolverine =>
         {

@@ -44,6 +44,18 @@ internal sealed class MessagingOptions
     /// </summary>
     public TimeSpan ReorderWait { get; set; } = TimeSpan.FromMilliseconds(10);
 
+    /// <summary>
+    /// Whether a host forwards each send to the host that writes its conversation (docs/adr/0021), rather than writing
+    /// it itself beside the others. Off, every host writes every send it takes (correct, and slower across hosts).
+    /// </summary>
+    public bool ForwardSends { get; set; } = true;
+
+    /// <summary>
+    /// How long a forwarded send waits for its owner's answer before this host writes it itself (and writes that
+    /// owner's conversations itself for a <see cref="HostLease"/>).
+    /// </summary>
+    public TimeSpan ForwardTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>How often a host renews its lease and probes its own pub/sub subscription through Redis.</summary>
     public TimeSpan RoutingProbeInterval { get; set; } = TimeSpan.FromSeconds(5);
 

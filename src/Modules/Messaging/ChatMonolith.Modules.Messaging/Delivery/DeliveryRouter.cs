@@ -99,13 +99,15 @@ public sealed class DeliveryRouter
     internal void Deliver(DeliverEntries request)
     {
         // One publish per recipient for the whole batch, each with that recipient's events in seq order; none while no
-        // other host is alive.
-        var elsewhere = _routes.PeersAlive ? new Dictionary<Guid, RoutedEvents>() : null;
+        // other host is alive. Recipients of the same entries (a group's members) share one encoded payload.
+        var elsewhere = _routes.PeersAlive ? new Dictionary<Guid, List<int>>() : null;
+        var events = elsewhere is null ? null : new List<(ServerEvent Message, ServerEvent? Changed)>(request.Entries.Count);
         foreach (var (recipientIds, entry, changed) in request.Entries)
         {
             var message = new ServerEvent { Message = MessagingProtoMapping.ToProto(entry) };
             var conversationChanged = changed is null ? null : new ServerEvent { ConversationChanged = MessagingProtoMapping.Changed(changed) };
             var position = new EntryPosition(entry.ConversationId, entry.Seq);
+            events?.Add((message, conversationChanged));
             foreach (var userId in recipientIds)
             {
                 if (_sessionsByUser.TryGetValue(userId, out var sessions))
@@ -125,22 +127,40 @@ public sealed class DeliveryRouter
                     continue;
                 }
 
-                if (!elsewhere.TryGetValue(userId, out var routed))
+                if (!elsewhere.TryGetValue(userId, out var indices))
                 {
-                    elsewhere[userId] = routed = new RoutedEvents();
+                    elsewhere[userId] = indices = [];
                 }
 
-                routed.Events.Add(message);
-                if (conversationChanged is not null)
-                {
-                    routed.Events.Add(conversationChanged);
-                }
+                indices.Add(events!.Count - 1);
             }
         }
 
-        foreach (var (userId, routed) in elsewhere ?? [])
+        if (elsewhere is null)
         {
-            _routes.Publish(userId, routed);
+            return;
+        }
+
+        var payloads = new Dictionary<List<int>, byte[]>(EntryListComparer.Instance);
+        foreach (var (userId, indices) in elsewhere)
+        {
+            if (!payloads.TryGetValue(indices, out var payload))
+            {
+                var routed = new RoutedEvents();
+                foreach (var index in indices)
+                {
+                    var (message, changed) = events![index];
+                    routed.Events.Add(message);
+                    if (changed is not null)
+                    {
+                        routed.Events.Add(changed);
+                    }
+                }
+
+                payloads[indices] = payload = _routes.Encode(routed);
+            }
+
+            _routes.Publish(userId, payload);
         }
     }
 
@@ -291,6 +311,25 @@ public sealed class DeliveryRouter
             {
                 session.End(reason);
             }
+        }
+    }
+
+    /// <summary>Two recipients with the same entries of a batch, in the same order, get the same payload.</summary>
+    private sealed class EntryListComparer : IEqualityComparer<List<int>>
+    {
+        public static readonly EntryListComparer Instance = new();
+
+        public bool Equals(List<int>? x, List<int>? y) => ReferenceEquals(x, y) || (x is not null && y is not null && x.SequenceEqual(y));
+
+        public int GetHashCode(List<int> entries)
+        {
+            var hash = default(HashCode);
+            foreach (var entry in entries)
+            {
+                hash.Add(entry);
+            }
+
+            return hash.ToHashCode();
         }
     }
 }

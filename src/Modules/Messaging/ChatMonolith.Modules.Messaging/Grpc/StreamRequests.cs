@@ -6,6 +6,7 @@ using ChatMonolith.Modules.Receipts.Contracts;
 using ChatMonolith.Modules.Messaging.Features;
 using ChatMonolith.Modules.Messaging.Features.Reading;
 using ChatMonolith.Modules.Messaging.Features.Send;
+using ChatMonolith.Modules.Messaging.Features.Send.Forwarding;
 using ChatMonolith.Modules.Messaging.Delivery;
 using ChatMonolith.Protos.Messaging.V1;
 using Grpc.Core;
@@ -21,10 +22,11 @@ namespace ChatMonolith.Modules.Messaging.Grpc;
 /// What a device sends up its stream, read one event at a time. Each goes to the module that owns it; a refused one is
 /// answered on the stream, which stays open. A send is queued in the order it was read and answered when it is
 /// committed, while the stream reads on (up to <see cref="MessagingOptions.MaxSendsInFlightPerStream"/> unanswered):
-/// the group commit stores a conversation's sends in the order they were queued.
+/// the group commit stores a conversation's sends in the order they were queued, on this host or on the one that writes
+/// the conversation (<see cref="SendRouting"/>).
 /// </summary>
 internal sealed class StreamRequests(
-    IMessageBus bus, SendGroupCommit sends, IOptions<MessagingOptions> options, ErrorMetrics errors, ILogger<StreamRequests> logger)
+    IMessageBus bus, SendRouting sends, IOptions<MessagingOptions> options, ErrorMetrics errors, ILogger<StreamRequests> logger)
 {
     /// <returns>
     /// True when the device closed its side of the stream; false when the stream was cut under it (reset, connection

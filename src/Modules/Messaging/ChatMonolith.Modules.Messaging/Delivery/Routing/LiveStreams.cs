@@ -31,7 +31,7 @@ internal sealed class LiveStreams(IDatabase redis, RedisRoutes routes, IOptions<
         """;
 
     // KEYS: this host's lease, the deployment's hosts (scored by lease end). ARGV: host, lease ms. Returns
-    // {lapsed 1/0, hosts alive}. Redis's clock for every host's lease.
+    // {lapsed 1/0, the hosts alive}. Redis's clock for every host's lease.
     private const string RenewScript = """
         local t = redis.call('TIME')
         local now = t[1] * 1000 + math.floor(t[2] / 1000)
@@ -39,7 +39,7 @@ internal sealed class LiveStreams(IDatabase redis, RedisRoutes routes, IOptions<
         redis.call('SET', KEYS[1], '1', 'PX', ARGV[2])
         redis.call('ZADD', KEYS[2], now + tonumber(ARGV[2]), ARGV[1])
         redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
-        return { lapsed, redis.call('ZCOUNT', KEYS[2], now, '+inf') }
+        return { lapsed, redis.call('ZRANGEBYSCORE', KEYS[2], now, '+inf') }
         """;
 
     private static readonly RedisKey HostsKey = "messaging:hosts";
@@ -74,13 +74,13 @@ internal sealed class LiveStreams(IDatabase redis, RedisRoutes routes, IOptions<
 
     /// <summary>
     /// This host is alive for another lease; refreshed well before it lapses. Says whether the lease had lapsed (or
-    /// never was: the first renewal), and how many hosts of the deployment hold a lease now, this one included.
+    /// never was: the first renewal), and which hosts of the deployment hold a lease now, this one included.
     /// </summary>
-    public async Task<(bool Lapsed, int Alive)> RenewLeaseAsync()
+    public async Task<(bool Lapsed, IReadOnlyList<string> Alive)> RenewLeaseAsync()
     {
         var result = (RedisResult[])(await redis.ScriptEvaluateAsync(RenewScript, [HostKey(routes.HostId), HostsKey],
             [routes.HostId, (long)options.Value.HostLease.TotalMilliseconds]))!;
-        return ((long)result[0] == 1, (int)(long)result[1]);
+        return ((long)result[0] == 1, [.. ((RedisResult[])result[1]!).Select(h => h.ToString())]);
     }
 
     /// <summary>This host is going away: its streams are no longer live anywhere.</summary>

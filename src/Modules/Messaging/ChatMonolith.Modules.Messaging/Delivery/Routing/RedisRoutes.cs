@@ -33,6 +33,8 @@ internal sealed class RedisRoutes : IAsyncDisposable
     private readonly byte[] _ownOrigin;
     private ChannelMessageQueue? _hostQueue;
     private ChannelMessageQueue? _hostsQueue;
+    private ChannelMessageQueue? _forwardsQueue;
+    private ChannelMessageQueue? _answersQueue;
     private (string Nonce, TaskCompletionSource Arrived)? _probe;
     private (int Expected, int Seen, TaskCompletionSource All)? _join;
     private volatile bool _peersAlive = true;
@@ -66,6 +68,18 @@ internal sealed class RedisRoutes : IAsyncDisposable
     /// published. True until the first lease renewal says otherwise.
     /// </summary>
     public bool PeersAlive => _peersAlive;
+
+    /// <summary>The deployment's hosts whose lease ran at the last renewal, this one included (none before the first).</summary>
+    public IReadOnlyList<string> LiveHosts { get; set; } = [];
+
+    /// <summary>
+    /// A send forwarded to this host, which writes its conversation (<see cref="Features.Send.Forwarding.ForwardedSends"/>):
+    /// awaited one after another, in the order they were published.
+    /// </summary>
+    public Func<byte[], Task>? ForwardArrived { get; set; }
+
+    /// <summary>The answer to a send this host forwarded (<see cref="Features.Send.Forwarding.SendRouting"/>).</summary>
+    public Action<byte[]>? AnswerArrived { get; set; }
 
     /// <summary>How many joins of other hosts this one has heard: a renewal's count is stale if one came meanwhile.</summary>
     public long JoinsHeard
@@ -203,6 +217,22 @@ internal sealed class RedisRoutes : IAsyncDisposable
     /// </summary>
     public void Publish(Guid userId, RoutedEvents events)
     {
+        if (_peersAlive)
+        {
+            Publish(userId, Encode(events));
+        }
+    }
+
+    /// <summary>The events as this host publishes them: one encoding may go to many users' channels.</summary>
+    public byte[] Encode(RoutedEvents events)
+    {
+        events.Origin = HostId;
+        return events.ToByteArray();
+    }
+
+    /// <summary>Publishes events encoded by <see cref="Encode"/> on the user's channel, as <see cref="Publish(Guid, RoutedEvents)"/> does.</summary>
+    public void Publish(Guid userId, byte[] payload)
+    {
         if (!_peersAlive)
         {
             return;
@@ -214,15 +244,41 @@ internal sealed class RedisRoutes : IAsyncDisposable
             return;
         }
 
-        events.Origin = HostId;
         try
         {
-            connection.GetSubscriber().Publish(UserChannelName(userId), events.ToByteArray(), CommandFlags.FireAndForget);
+            connection.GetSubscriber().Publish(UserChannelName(userId), payload, CommandFlags.FireAndForget);
             _metrics.RoutingPublishes.Add(1);
         }
         catch (RedisException)
         {
             _metrics.RoutingPublishesSkipped.Add(1);
+        }
+    }
+
+    /// <summary>
+    /// Puts a send on the channel of the host that writes its conversation, without waiting; false when it could not
+    /// go (the connection is down). Publishes from one host reach the other in the order they were made.
+    /// </summary>
+    public bool PublishForward(string hostId, byte[] payload) => PublishTo(ForwardsChannelName(hostId), payload);
+
+    /// <summary>Answers a forwarded send on the channel of the host that forwarded it, without waiting.</summary>
+    public bool PublishAnswer(string hostId, byte[] payload) => PublishTo(AnswersChannelName(hostId), payload);
+
+    private bool PublishTo(RedisChannel channel, byte[] payload)
+    {
+        if (_connection is not { IsConnected: true } connection)
+        {
+            return false;
+        }
+
+        try
+        {
+            connection.GetSubscriber().Publish(channel, payload, CommandFlags.FireAndForget);
+            return true;
+        }
+        catch (RedisException)
+        {
+            return false;
         }
     }
 
@@ -301,6 +357,10 @@ internal sealed class RedisRoutes : IAsyncDisposable
     private RedisChannel HostChannelName => RedisChannel.Sharded($"{_prefix}messaging:host:{HostId}");
 
     private RedisChannel HostsChannelName => RedisChannel.Sharded($"{_prefix}messaging:hosts");
+
+    private RedisChannel ForwardsChannelName(string hostId) => RedisChannel.Sharded($"{_prefix}messaging:host:{hostId}:sends");
+
+    private RedisChannel AnswersChannelName(string hostId) => RedisChannel.Sharded($"{_prefix}messaging:host:{hostId}:answers");
 
     private RedisChannel UserChannelName(Guid userId) => RedisChannel.Sharded($"{_prefix}messaging:user:{userId:N}");
 
@@ -418,6 +478,12 @@ internal sealed class RedisRoutes : IAsyncDisposable
                 }
             });
             Forget(Interlocked.Exchange(ref _hostQueue, queue));
+            var forwards = await connection.GetSubscriber().SubscribeAsync(ForwardsChannelName(HostId));
+            forwards.OnMessage(message => ForwardArrived is { } arrived ? arrived((byte[])message.Message!) : Task.CompletedTask);
+            Forget(Interlocked.Exchange(ref _forwardsQueue, forwards));
+            var answers = await connection.GetSubscriber().SubscribeAsync(AnswersChannelName(HostId));
+            answers.OnMessage(message => AnswerArrived?.Invoke((byte[])message.Message!));
+            Forget(Interlocked.Exchange(ref _answersQueue, answers));
             var hosts = await connection.GetSubscriber().SubscribeAsync(HostsChannelName);
             hosts.OnMessage(message => OnHostsMessage(connection, message.Message));
             Forget(Interlocked.Exchange(ref _hostsQueue, hosts));

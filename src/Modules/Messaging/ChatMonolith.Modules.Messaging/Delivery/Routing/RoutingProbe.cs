@@ -74,7 +74,9 @@ internal sealed class RoutingProbe(RedisRoutes routes, LiveStreams live, IOption
         try
         {
             var joinsBefore = routes.JoinsHeard;
-            var (lapsed, alive) = await live.RenewLeaseAsync();
+            var (lapsed, hosts) = await live.RenewLeaseAsync();
+            var alive = hosts.Count;
+            routes.LiveHosts = hosts;
             if (lapsed || _joinUnanswered)
             {
                 // The others learn of this host first, so its peers flag below cannot miss one that joins meanwhile.
