@@ -68,16 +68,20 @@ if (startedHosts.Count > 1)
 if (startedHosts.Count > 0)
 {
     // Over the whole run: entries streams read from the log rather than live (gaps they filled), and Redis traffic.
-    double catchUp = 0, publishes = 0, arrivals = 0;
+    double catchUp = 0, publishes = 0, arrivals = 0, forwarded = 0, fallbacks = 0;
     foreach (var started in startedHosts)
     {
         catchUp += await started.CounterAsync("chat_catchup_messages_total");
         publishes += await started.CounterAsync("chat_routing_publishes_total");
         arrivals += await started.CounterAsync("chat_routing_arrivals_total");
+        forwarded += await started.CounterAsync("chat_sends_forwarded_total");
+        fallbacks += await started.CounterAsync("chat_sends_forward_fallbacks_total");
     }
 
     Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
         $"whole run: entries read from the log by streams {catchUp:F0}, routed publishes {publishes:F0}, arrivals from other hosts {arrivals:F0}"));
+    Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"whole run: sends forwarded to their conversation's host {forwarded:F0}, written by their own host after all {fallbacks:F0}"));
 }
 
 if (redisSampler is not null)
