@@ -166,7 +166,7 @@ public sealed class ChatDevice(TestSession session) : IAsyncDisposable
             }
             catch (OperationCanceledException)
             {
-                throw new TimeoutException($"{Session.Username}: not {what ?? "there"} in time; received {Received.Count}, acked {Acked.Count}, unacked {Unacked}, duplicates {Duplicates}, gaps {Gaps}, ended {(Ended.IsCompleted ? Ended.Result?.Status.ToString() ?? "OK" : "no")}");
+                throw new TimeoutException($"{Session.Username}: not {what ?? "there"} in time; received {Received.Count}, acked {Acked.Count}, unacked {Unacked}, refused [{string.Join(", ", RefusedSends)}], duplicates {Duplicates}, gaps {Gaps}, ended {(Ended.IsCompleted ? Ended.Result?.Status.ToString() ?? "OK" : "no")}");
             }
         }
     }

@@ -13,7 +13,7 @@ internal sealed class ConversationOwners(RedisRoutes routes, TimeProvider clock)
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, DateTimeOffset> _unreachable = [];
-    private (IReadOnlyList<string> Listed, (string Host, ulong Score)[] Hosts) _hosts = ([], []);
+    private volatile ScoredHosts _hosts = new([], []);
 
     /// <summary>The host that writes the conversation, or null when this one does (or it is alone, or cut off from Redis).</summary>
     public string? OwnerOf(Guid conversationId)
@@ -84,9 +84,12 @@ internal sealed class ConversationOwners(RedisRoutes routes, TimeProvider clock)
         }
 
         var scored = listed.Select(h => (h, Fnv1a(h))).ToArray();
-        _hosts = (listed, scored);
+        _hosts = new ScoredHosts(listed, scored);
         return scored;
     }
+
+    /// <summary>A renewal's list of hosts with each one's score, swapped whole when the list changes.</summary>
+    private sealed record ScoredHosts(IReadOnlyList<string> Listed, (string Host, ulong Score)[] Hosts);
 
     private static ulong ScoreOf(Guid conversationId)
     {
