@@ -8,6 +8,9 @@ internal sealed class SendsInFlight(int capacity)
 {
     private readonly SemaphoreSlim _room = new(capacity, capacity);
 
+    /// <summary>The answer of the stream's latest send: the next send's answer goes down the stream after it.</summary>
+    public Task LastAnswer { get; set; } = Task.CompletedTask;
+
     public Task WaitForRoomAsync(CancellationToken cancellationToken) => _room.WaitAsync(cancellationToken);
 
     public void Answered() => _room.Release();

@@ -109,15 +109,22 @@ internal sealed class StreamRequests(
         session.Send(new ServerEvent { Rejected = RejectionOf(clientEvent, failure) });
     }
 
-    /// <summary>Returns once the send is queued (or refused); its answer goes down the stream when it is committed.</summary>
+    /// <summary>
+    /// Returns once the send is queued (or refused); its answer goes down the stream when it is committed, after the
+    /// answers of the stream's earlier sends: a stream's acks and refusals come in the order of its sends, whichever
+    /// batch, conversation or host stored each.
+    /// </summary>
     private async Task QueueSendAsync(ClientEvent clientEvent, DeviceSession session, SendsInFlight sendsInFlight, CancellationToken cancellationToken)
     {
-        var command = ToCommand(session.Caller, clientEvent.Send);
         await sendsInFlight.WaitForRoomAsync(cancellationToken);
         Task<SentMessage> stored;
         try
         {
-            stored = await sends.QueueAsync(command, cancellationToken);
+            stored = await sends.QueueAsync(ToCommand(session.Caller, clientEvent.Send), cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            stored = Task.FromException<SentMessage>(e);
         }
         catch
         {
@@ -125,18 +132,33 @@ internal sealed class StreamRequests(
             throw;
         }
 
-        _ = AnswerAsync(stored, clientEvent, session, sendsInFlight);
+        sendsInFlight.LastAnswer = AnswerAsync(stored, sendsInFlight.LastAnswer, clientEvent, session, sendsInFlight);
     }
 
-    private async Task AnswerAsync(Task<SentMessage> stored, ClientEvent clientEvent, DeviceSession session, SendsInFlight sendsInFlight)
+    private async Task AnswerAsync(Task<SentMessage> stored, Task previous, ClientEvent clientEvent, DeviceSession session, SendsInFlight sendsInFlight)
     {
         try
         {
-            session.Send(new ServerEvent { SendAccepted = ToProto(await stored) });
-        }
-        catch (Exception e)
-        {
-            Reject(session, clientEvent, e);
+            ServerEvent? accepted = null;
+            Exception? failure = null;
+            try
+            {
+                accepted = new ServerEvent { SendAccepted = ToProto(await stored) };
+            }
+            catch (Exception e)
+            {
+                failure = e;
+            }
+
+            await previous; // never faults: each answer catches its own failure
+            if (accepted is not null)
+            {
+                session.Send(accepted);
+            }
+            else
+            {
+                Reject(session, clientEvent, failure!);
+            }
         }
         finally
         {

@@ -68,11 +68,12 @@ public abstract class GroupCommitTests(ChatHostFixture host)
         await host.WaitForALockWaiterAsync();
 
         // Two more queue behind it; the stream queues its sends in order, so once an invalid request after them is
-        // answered, both are queued and the writer takes them into its next batch together.
+        // answered, both are queued and the writer takes them into its next batch together. (Not an invalid send: a
+        // send's refusal waits for the answers of the sends before it.)
         await phone.SendTextAsync(chat.ConversationId, "second", ids[1]);
         await phone.SendTextAsync(chat.ConversationId, "third", ids[2]);
-        await phone.SendTextAsync(chat.ConversationId, "");
-        await phone.RejectedAsync(RequestRejected.Types.Request.Send);
+        await phone.SendAsync(new ClientEvent { MarkRead = new MarkReadRequest { ConversationId = "not a conversation id", Seq = 1 } });
+        await phone.RejectedAsync(RequestRejected.Types.Request.MarkRead);
         await held.ReleaseAsync();
 
         var acks = new List<SendAccepted>();
@@ -81,9 +82,9 @@ public abstract class GroupCommitTests(ChatHostFixture host)
             acks.Add((await phone.NextAsync(e => e.SendAccepted is not null)).SendAccepted);
         }
 
-        // Answers of one batch may reach the stream in any order; each names its client_msg_id.
-        var seqOf = acks.ToDictionary(a => a.ClientMsgId, a => a.Seq);
-        Assert.Equal([2L, 3L, 4L], ids.Select(id => seqOf[id]));
+        // Answers of one batch reach the stream in the order of its sends.
+        Assert.Equal(ids, acks.Select(a => a.ClientMsgId));
+        Assert.Equal([2L, 3L, 4L], acks.Select(a => a.Seq));
         Assert.Equal(3, acks.Select(a => a.MessageId).Distinct().Count());
         var history = await host.Channel.Conversations().GetMessagesAsync(
             new GetMessagesRequest { ConversationId = chat.ConversationId, Direction = Direction.After, AnchorSeq = 1, PageSize = 10 }, alice.Auth);

@@ -105,6 +105,42 @@ public sealed class OrderingTests(ChatHostFixture host) : IClassFixture<ChatHost
         }
     }
 
+    /// <summary>
+    /// The answers of a stream's sends come in the order of its sends, whichever batch and conversation stored each, and
+    /// a refusal takes its place among them: one refused at once (empty text), one refused by the commit (a
+    /// conversation the sender is not in).
+    /// </summary>
+    [Fact]
+    public async Task Given_pipelined_sends_to_two_chats_with_two_refused_among_them_Then_the_streams_answers_come_in_the_order_of_its_sends()
+    {
+        var alice = await host.Channel.RegisterAndLoginAsync();
+        var bob = await host.Channel.RegisterAndLoginAsync();
+        var carol = await host.Channel.RegisterAndLoginAsync();
+        var direct = await host.Channel.OpenDirectChatAsync(alice, bob);
+        var group = await host.Channel.CreateGroupAsync(alice, "in order", [bob]);
+        var notAlices = await host.Channel.OpenDirectChatAsync(bob, carol);
+        await using var alicePhone = await DeviceStream.ConnectAsync(host.Channel, alice, Cursor(direct, 1), Cursor(group, 1));
+        await alicePhone.CaughtUpAsync();
+        var sent = Enumerable.Range(0, 60).Select(n => (
+            Chat: n == 37 ? notAlices : n % 2 == 0 ? direct : group,
+            Text: n == 21 ? "" : $"in order {n}",
+            ClientMsgId: Guid.NewGuid().ToString())).ToList();
+        foreach (var (chat, text, clientMsgId) in sent)
+        {
+            await alicePhone.SendTextAsync(chat.ConversationId, text, clientMsgId);
+        }
+
+        var answers = new List<ServerEvent>();
+        while (answers.Count < sent.Count)
+        {
+            answers.Add(await alicePhone.NextAsync(e => e.SendAccepted is not null || e.Rejected?.Request == RequestRejected.Types.Request.Send));
+        }
+
+        Assert.Equal(sent.Select(s => s.ClientMsgId), answers.Select(a => a.SendAccepted?.ClientMsgId ?? a.Rejected.ClientMsgId));
+        Assert.Equal([21, 37], answers.Select((a, i) => (a, i)).Where(x => x.a.Rejected is not null).Select(x => x.i));
+        Assert.Equal(("INVALID_ARGUMENT", "NOT_A_MEMBER"), (answers[21].Rejected.Reason, answers[37].Rejected.Reason));
+    }
+
     [Fact]
     public async Task Given_a_group_of_100_all_online_When_one_message_is_sent_Then_every_members_device_gets_it()
     {

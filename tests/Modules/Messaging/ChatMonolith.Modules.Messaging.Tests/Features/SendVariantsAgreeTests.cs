@@ -83,9 +83,10 @@ public sealed class SendVariantsAgreeTests(SendVariantsAgreeTests.OnPostgres pos
             await phone.SendTextAsync(conversation, text, Id(label));
         }
 
-        // The stream queues its sends in order: once an invalid request after them is answered, all are queued.
-        await phone.SendTextAsync(direct.ConversationId, "");
-        await phone.RejectedAsync(RequestRejected.Types.Request.Send);
+        // The stream queues its sends in order: once an invalid request after them is answered, all are queued. (Not
+        // an invalid send: a send's refusal waits for the answers of the sends before it.)
+        await phone.SendAsync(new ClientEvent { MarkRead = new MarkReadRequest { ConversationId = "not a conversation id", Seq = 1 } });
+        await phone.RejectedAsync(RequestRejected.Types.Request.MarkRead);
         await held.ReleaseAsync();
 
         var conversationNames = new Dictionary<string, string> { [direct.ConversationId] = "direct", [group.ConversationId] = "group" };
