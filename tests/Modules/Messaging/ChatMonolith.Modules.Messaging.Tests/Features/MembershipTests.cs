@@ -189,4 +189,19 @@ public sealed class MembershipTests(ChatHostFixture host) : IClassFixture<ChatHo
         var bobsView = await host.Channel.Conversations().GetConversationAsync(new GetConversationRequest { ConversationId = chats[1].ConversationId }, others[1].Auth);
         Assert.Equal(1, bobsView.Conversation.UnreadCount);
     }
+
+    [Theory]
+    [InlineData("%%%")] // not base64url
+    [InlineData("a")] // not a whole byte
+    [InlineData("AAAA")] // base64url, not the length of a cursor
+    [InlineData("QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB")] // longer than any cursor
+    public async Task Given_a_cursor_this_server_did_not_issue_When_listing_conversations_Then_the_answer_is_invalid_argument_naming_it(string cursor)
+    {
+        var alice = await host.Channel.RegisterAndLoginAsync();
+
+        var invalid = await RpcAssert.FailsWithAsync(StatusCode.InvalidArgument,
+            () => host.Channel.Conversations().ListConversationsAsync(new ListConversationsRequest { PageSize = 10, Cursor = cursor }, alice.Auth).ResponseAsync);
+        Assert.Equal(["cursor"], invalid.ViolatedFields());
+        Assert.Equal("INVALID_ARGUMENT", invalid.Reason());
+    }
 }

@@ -62,9 +62,18 @@ public static class ListConversationsHandler
             return (0, Guid.Empty);
         }
 
-        Span<byte> bytes = stackalloc byte[32];
-        return Base64Url.TryDecodeFromChars(cursor, bytes, out var written) && written == 24
-            ? (BinaryPrimitives.ReadInt64BigEndian(bytes), new Guid(bytes[8..24], bigEndian: true))
-            : null;
+        // Ticks and id, 24 bytes: a cursor of another length, or of characters that are not base64url (on which the
+        // decoder throws rather than answering false), is not one this server issued.
+        Span<byte> bytes = stackalloc byte[24];
+        try
+        {
+            return cursor.Length == Base64Url.GetEncodedLength(bytes.Length) && Base64Url.TryDecodeFromChars(cursor, bytes, out var written) && written == bytes.Length
+                ? (BinaryPrimitives.ReadInt64BigEndian(bytes), new Guid(bytes[8..], bigEndian: true))
+                : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
     }
 }
