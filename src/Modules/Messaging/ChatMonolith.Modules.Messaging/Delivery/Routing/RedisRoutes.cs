@@ -233,25 +233,9 @@ internal sealed class RedisRoutes : IAsyncDisposable
     /// <summary>Publishes events encoded by <see cref="Encode"/> on the user's channel, as <see cref="Publish(Guid, RoutedEvents)"/> does.</summary>
     public void Publish(Guid userId, byte[] payload)
     {
-        if (!_peersAlive)
+        if (_peersAlive)
         {
-            return;
-        }
-
-        if (_connection is not { IsConnected: true } connection)
-        {
-            _metrics.RoutingPublishesSkipped.Add(1);
-            return;
-        }
-
-        try
-        {
-            connection.GetSubscriber().Publish(UserChannelName(userId), payload, CommandFlags.FireAndForget);
-            _metrics.RoutingPublishes.Add(1);
-        }
-        catch (RedisException)
-        {
-            _metrics.RoutingPublishesSkipped.Add(1);
+            (PublishTo(UserChannelName(userId), payload) ? _metrics.RoutingPublishes : _metrics.RoutingPublishesSkipped).Add(1);
         }
     }
 
@@ -264,6 +248,7 @@ internal sealed class RedisRoutes : IAsyncDisposable
     /// <summary>Answers a forwarded send on the channel of the host that forwarded it, without waiting.</summary>
     public bool PublishAnswer(string hostId, byte[] payload) => PublishTo(AnswersChannelName(hostId), payload);
 
+    /// <summary>One fire-and-forget publish; false, without waiting, while the connection is down.</summary>
     private bool PublishTo(RedisChannel channel, byte[] payload)
     {
         if (_connection is not { IsConnected: true } connection)
