@@ -21,4 +21,8 @@ public static class RpcAssert
     public static IReadOnlyList<string> ViolatedFields(this RpcException exception) =>
         exception.GetRpcStatus()?.GetDetail<BadRequest>()?.FieldViolations.Select(v => v.Field).ToList()
         ?? throw new Xunit.Sdk.XunitException($"The error has no google.rpc.BadRequest: {exception.Status}");
+
+    public static IReadOnlyList<string> ViolationDescriptions(this RpcException exception) =>
+        exception.GetRpcStatus()?.GetDetail<BadRequest>()?.FieldViolations.Select(v => v.Description).ToList()
+        ?? throw new Xunit.Sdk.XunitException($"The error has no google.rpc.BadRequest: {exception.Status}");
 }

@@ -4,6 +4,9 @@ namespace ChatMonolith.Modules.Identity.Data;
 
 internal sealed class Device
 {
+    /// <summary>At most this many characters as a reader counts them (text elements).</summary>
+    public const int MaxNameLength = 64;
+
     public Guid UserId { get; init; }
 
     public Guid DeviceId { get; init; }

@@ -1,3 +1,4 @@
+using ChatMonolith.BuildingBlocks.Errors;
 using Microsoft.EntityFrameworkCore;
 
 namespace ChatMonolith.Modules.Identity.Data;
@@ -27,7 +28,7 @@ public sealed class IdentityDbContext(DbContextOptions<IdentityDbContext> option
             user.ToTable("users");
             user.HasKey(u => u.UserId);
             user.Property(u => u.Username).HasMaxLength(32);
-            user.Property(u => u.DisplayName).HasMaxLength(64);
+            user.Property(u => u.DisplayName).HasMaxLength(User.MaxDisplayNameLength * Validator.NameBytesPerTextElement);
         });
 
         modelBuilder.Entity<UsernameClaim>(claim =>
@@ -42,7 +43,7 @@ public sealed class IdentityDbContext(DbContextOptions<IdentityDbContext> option
         {
             device.ToTable("devices");
             device.HasKey(d => new { d.UserId, d.DeviceId });
-            device.Property(d => d.Name).HasMaxLength(64);
+            device.Property(d => d.Name).HasMaxLength(Device.MaxNameLength * Validator.NameBytesPerTextElement);
             device.Property(d => d.Platform).HasConversion<short>();
         });
 

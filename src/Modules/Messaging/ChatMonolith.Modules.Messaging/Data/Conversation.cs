@@ -4,6 +4,9 @@ internal sealed class Conversation
 {
     public Guid ConversationId { get; init; }
 
+    /// <summary>A group's title is at most this many characters as a reader counts them (text elements).</summary>
+    public const int MaxTitleLength = 128;
+
     public ConversationKind Kind { get; init; }
 
     public string Title { get; set; } = "";

@@ -1,3 +1,4 @@
+using ChatMonolith.BuildingBlocks.Errors;
 using Microsoft.EntityFrameworkCore;
 
 namespace ChatMonolith.Modules.Messaging.Data;
@@ -28,7 +29,7 @@ public sealed class MessagingDbContext(DbContextOptions<MessagingDbContext> opti
             conversation.ToTable("conversations");
             conversation.HasKey(c => c.ConversationId);
             conversation.Property(c => c.Kind).HasConversion<short>();
-            conversation.Property(c => c.Title).HasMaxLength(128);
+            conversation.Property(c => c.Title).HasMaxLength(Conversation.MaxTitleLength * Validator.NameBytesPerTextElement);
         });
 
         modelBuilder.Entity<Member>(member =>

@@ -43,8 +43,8 @@ namespace ChatMonolith.Modules.Identity.Data.Migrations
 
                     b.Property<string>("Name")
                         .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)")
                         .HasColumnName("name");
 
                     b.Property<short>("Platform")
@@ -109,8 +109,8 @@ namespace ChatMonolith.Modules.Identity.Data.Migrations
 
                     b.Property<string>("DisplayName")
                         .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)")
                         .HasColumnName("display_name");
 
                     b.Property<string>("PasswordHash")

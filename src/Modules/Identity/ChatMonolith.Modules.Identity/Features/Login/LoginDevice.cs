@@ -18,15 +18,17 @@ public static class LoginDeviceHandler
         LoginDevice command, IdentityDbContext db, Passwords passwords, SessionIssuer sessions, TimeProvider clock,
         CancellationToken cancellationToken)
     {
-        var deviceName = command.DeviceName.Trim();
-        new Validator()
+        var validator = new Validator();
+        var deviceName = validator.Name(command.DeviceName, "device_name", Device.MaxNameLength);
+        validator
             .Require(command.Username.Length > 0, "username", "is required")
             .Require(command.Password.Length > 0, "password", "is required")
-            .Require(deviceName.Length is >= 1 and <= 64, "device_name", "must be 1 to 64 characters")
             .Require(Enum.IsDefined(command.Platform) && command.Platform != DevicePlatform.Unspecified, "platform", "must be a known platform")
             .ThrowIfInvalid();
 
-        var user = await FindUserAsync(db, Usernames.Normalize(command.Username), cancellationToken);
+        // A name no account can have (a NUL in it, say) is not looked up: PostgreSQL would refuse the query.
+        var username = Usernames.Normalize(command.Username);
+        var user = Usernames.IsValid(username) ? await FindUserAsync(db, username, cancellationToken) : null;
         if (user is null)
         {
             passwords.VerifyNothing(command.Password);

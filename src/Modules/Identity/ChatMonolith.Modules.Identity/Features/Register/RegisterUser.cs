@@ -17,10 +17,10 @@ public static class RegisterUserHandler
         RegisterUser command, IdentityDbContext db, Passwords passwords, TimeProvider clock, CancellationToken cancellationToken)
     {
         var username = Usernames.Normalize(command.Username);
-        var displayName = command.DisplayName.Trim();
-        new Validator()
+        var validator = new Validator();
+        var displayName = validator.Name(command.DisplayName, "display_name", User.MaxDisplayNameLength, required: false);
+        validator
             .Require(Usernames.IsValid(username), "username", Usernames.Rule)
-            .Require(displayName.Length <= 64, "display_name", "must be at most 64 characters")
             .Require(command.Password.Length is >= 8 and <= 256, "password", "must be 8 to 256 characters")
             .ThrowIfInvalid();
 

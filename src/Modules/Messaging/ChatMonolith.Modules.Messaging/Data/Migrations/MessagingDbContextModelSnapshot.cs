@@ -48,8 +48,8 @@ namespace ChatMonolith.Modules.Messaging.Data.Migrations
 
                     b.Property<string>("Title")
                         .IsRequired()
-                        .HasMaxLength(128)
-                        .HasColumnType("character varying(128)")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
                         .HasColumnName("title");
 
                     b.HasKey("ConversationId")

@@ -14,10 +14,10 @@ public static class CreateGroupHandler
     public static async Task<(ConversationChange, OutgoingMessages)> Handle(
         CreateGroup command, MessagingDbContext db, IMessageBus bus, GroupLimits limits, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var title = command.Title.Trim();
+        var validator = new Validator();
+        var title = validator.Name(command.Title, "title", Conversation.MaxTitleLength);
         var others = command.MemberIds.Where(id => id != command.Caller.UserId).Distinct().ToList();
-        new Validator()
-            .Require(title.Length is >= 1 and <= 128, "title", "must be 1 to 128 characters")
+        validator
             .Require(others.Count + 1 <= limits.MaxGroupSize, "member_ids", $"a group has at most {limits.MaxGroupSize} members")
             .ThrowIfInvalid();
         await UserDirectory.RequireExistAsync(bus, others, cancellationToken);

@@ -12,8 +12,7 @@ public static class RenameGroupHandler
     public static async Task<(ConversationChange, OutgoingMessages)> Handle(
         RenameGroup command, MessagingDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var title = command.Title.Trim();
-        new Validator().Require(title.Length is >= 1 and <= 128, "title", "must be 1 to 128 characters").ThrowIfInvalid();
+        var title = Validator.Parse(v => v.Name(command.Title, "title", Conversation.MaxTitleLength));
         var (conversation, _) = await Membership.RequireGroupAdminAsync(db, command.ConversationId, command.Caller.UserId, cancellationToken);
         db.Attach(conversation);
 

@@ -1,6 +1,7 @@
 using System.Text;
 using ChatMonolith.BuildingBlocks.Errors;
 using ChatMonolith.BuildingBlocks.Security;
+using ChatMonolith.BuildingBlocks.Text;
 using ChatMonolith.Modules.Messaging.Contracts;
 using ChatMonolith.Modules.Messaging.Delivery;
 
@@ -45,7 +46,7 @@ internal sealed record SendMessage(Caller Caller, Guid ConversationId, Guid Clie
         return new SentMessage(ConversationId, ClientMsgId, messageId, seq, now, new EntryDelivery(outcome.MemberIds, view));
     }
 
-    private static string Preview(string text) => text.Length <= 100 ? text : text[..100];
+    private static string Preview(string text) => TextElements.Truncate(text, 100);
 }
 
 /// <summary>
