@@ -34,15 +34,17 @@ internal sealed class AccessTokenAuthenticationHandler(
             return AuthenticateResult.Fail("TOKEN_INVALID");
         }
 
-        var (caller, failure) = await tokens.ValidateAsync(header[BearerPrefix.Length..].Trim());
-        if (caller is null)
-        {
-            return AuthenticateResult.Fail(failure!);
-        }
-
+        string? failure;
+        Caller? caller;
         bool revoked;
         try
         {
+            (caller, failure) = await tokens.ValidateAsync(header[BearerPrefix.Length..].Trim(), revokedDevices.CheckDeviceExistsAsync);
+            if (caller is null)
+            {
+                return AuthenticateResult.Fail(failure!);
+            }
+
             revoked = await revokedDevices.ContainsAsync(caller);
         }
         catch (Exception e) when (e is StackExchange.Redis.RedisException or TimeoutException or Npgsql.NpgsqlException)

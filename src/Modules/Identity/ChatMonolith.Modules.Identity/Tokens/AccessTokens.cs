@@ -18,6 +18,9 @@ internal sealed class AccessTokens
     /// <summary>About 1 KB each: a token, its caller and its expiry.</summary>
     internal const int MaxRememberedTokens = 20_000;
 
+    /// <summary>How far ahead of this host's clock another host's may run: a token it issued just now is valid here.</summary>
+    internal static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(30);
+
     private readonly ConcurrentDictionary<string, (Caller Caller, DateTime ExpiresAt)> _checked = new(StringComparer.Ordinal);
     private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
     private readonly SigningCredentials _credentials;
@@ -66,7 +69,12 @@ internal sealed class AccessTokens
     }
 
     /// <summary>The token's caller, or the UPPER_SNAKE reason it is refused.</summary>
-    internal async Task<(Caller? Caller, string? Failure)> ValidateAsync(string token)
+    /// <param name="token">The JWT.</param>
+    /// <param name="checkFirstUse">
+    /// Asked once for a token whose signature is checked for the first time, before it is remembered: the reason to
+    /// refuse its caller (a device that does not exist), or null.
+    /// </param>
+    internal async Task<(Caller? Caller, string? Failure)> ValidateAsync(string token, Func<Caller, Task<string?>> checkFirstUse)
     {
         var now = _clock.GetUtcNow().UtcDateTime;
         if (_checked.TryGetValue(token, out var known))
@@ -85,10 +93,21 @@ internal sealed class AccessTokens
             return (null, "TOKEN_EXPIRED");
         }
 
+        // Not valid yet: this server issues tokens valid from their issue, so one from the future was not made here.
+        if (jwt.ValidFrom > now + ClockSkew || jwt.IssuedAt > now + ClockSkew)
+        {
+            return (null, "TOKEN_INVALID");
+        }
+
         var caller = CallerExtensions.TryGetCaller(new ClaimsPrincipal(result.ClaimsIdentity));
         if (caller is null)
         {
             return (null, "TOKEN_INVALID");
+        }
+
+        if (await checkFirstUse(caller) is { } refused)
+        {
+            return (null, refused);
         }
 
         Remember(token, caller, jwt.ValidTo, now);

@@ -44,6 +44,19 @@ public sealed class RevokedDevices
         }
     }
 
+    /// <summary>
+    /// For a token seen for the first time: refuses one whose device was never stored for its user (TOKEN_INVALID).
+    /// Only a holder of the signing key can make such a token; one routed primary-key read per token, not per call.
+    /// </summary>
+    /// <exception cref="NpgsqlException">PostgreSQL did not answer.</exception>
+    internal async Task<string?> CheckDeviceExistsAsync(Caller caller)
+    {
+        await using var command = _database.CreateCommand("SELECT 1 FROM identity.devices WHERE user_id = $1 AND device_id = $2");
+        command.Parameters.Add(new NpgsqlParameter { Value = caller.UserId });
+        command.Parameters.Add(new NpgsqlParameter { Value = caller.DeviceId });
+        return await command.ExecuteScalarAsync() is null ? "TOKEN_INVALID" : null;
+    }
+
     private async Task<bool> StoredAsRevokedAsync(Caller caller)
     {
         var now = _clock.GetUtcNow();

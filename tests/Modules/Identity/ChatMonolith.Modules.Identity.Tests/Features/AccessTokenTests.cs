@@ -83,13 +83,45 @@ public sealed class AccessTokenTests(ChatHostFixture host) : IClassFixture<ChatH
         Assert.Equal((StatusCode.Unauthenticated, "TOKEN_EXPIRED"), (refused.StatusCode, refused.Reason()));
     }
 
-    private static string Token(TestSession session, DateTime expires, string key) =>
+    [Fact]
+    public async Task Given_a_token_valid_only_from_the_future_When_calling_Then_it_is_refused_and_a_current_one_works()
+    {
+        var session = await host.Channel.RegisterAndLoginAsync();
+        var now = DateTime.UtcNow;
+        var future = Token(session, now.AddMinutes(20), ChatHostFixture.SigningKey, notBefore: now.AddMinutes(5));
+
+        var refused = await RpcAssert.FailsWithAsync(StatusCode.Unauthenticated,
+            () => _identity.ListDevicesAsync(new ListDevicesRequest(), TestSession.Bearer(future)).ResponseAsync);
+
+        Assert.Equal("TOKEN_INVALID", refused.Reason());
+        var current = Token(session, now.AddMinutes(10), ChatHostFixture.SigningKey, notBefore: now.AddSeconds(-1));
+        Assert.Single((await _identity.ListDevicesAsync(new ListDevicesRequest(), TestSession.Bearer(current))).Devices);
+    }
+
+    [Fact]
+    public async Task Given_a_well_signed_token_naming_a_device_that_does_not_exist_When_calling_Then_it_is_refused_every_time()
+    {
+        var session = await host.Channel.RegisterAndLoginAsync();
+        var strangerDevice = session with { DeviceId = Guid.NewGuid().ToString() };
+        var otherUsersDevice = session with { UserId = (await host.Channel.RegisterAndLoginAsync()).UserId };
+
+        foreach (var forged in new[] { strangerDevice, otherUsersDevice, strangerDevice }.Select(s => Token(s, DateTime.UtcNow.AddMinutes(5), ChatHostFixture.SigningKey)))
+        {
+            var refused = await RpcAssert.FailsWithAsync(StatusCode.Unauthenticated,
+                () => _identity.ListDevicesAsync(new ListDevicesRequest(), TestSession.Bearer(forged)).ResponseAsync);
+            Assert.Equal("TOKEN_INVALID", refused.Reason());
+        }
+
+        Assert.Single((await _identity.ListDevicesAsync(new ListDevicesRequest(), session.Auth)).Devices);
+    }
+
+    private static string Token(TestSession session, DateTime expires, string key, DateTime? notBefore = null) =>
         new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = "chatmonolith",
             Audience = "chatmonolith",
-            IssuedAt = expires.AddMinutes(-15),
-            NotBefore = expires.AddMinutes(-15),
+            IssuedAt = notBefore ?? expires.AddMinutes(-15),
+            NotBefore = notBefore ?? expires.AddMinutes(-15),
             Expires = expires,
             Claims = new Dictionary<string, object> { ["sub"] = session.UserId, ["did"] = session.DeviceId },
             SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(key)), SecurityAlgorithms.HmacSha256),

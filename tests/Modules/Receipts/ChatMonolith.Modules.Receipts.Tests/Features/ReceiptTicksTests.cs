@@ -1,3 +1,4 @@
+using Grpc.Core;
 using ChatMonolith.Protos.Messaging.V1;
 using ChatMonolith.Protos.Receipts.V1;
 using ChatMonolith.Testing;
@@ -40,7 +41,7 @@ public sealed class ReceiptTicksTests(ChatHostFixture host) : IClassFixture<Chat
     }
 
     [Fact]
-    public async Task Given_a_group_of_five_When_members_receive_and_read_at_their_own_pace_Then_the_ticks_follow_the_slowest_and_message_info_lists_each()
+    public async Task Given_a_group_of_five_When_members_receive_and_read_at_their_own_pace_Then_the_ticks_follow_the_slowest_and_message_info_lists_each_to_the_sender_alone()
     {
         var alice = await host.Channel.RegisterAndLoginAsync();
         var others = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => host.Channel.RegisterAndLoginAsync()));
@@ -67,6 +68,9 @@ public sealed class ReceiptTicksTests(ChatHostFixture host) : IClassFixture<Chat
         Assert.All(new[] { bob, carol }, m => Assert.True(byUser[m.UserId] is { Delivered: true, Read: true, ReadAt: not null, DeliveredAt: not null }));
         Assert.True(byUser[dave.UserId] is { Delivered: true, DeliveredAt: not null, Read: false, ReadAt: null });
         Assert.True(byUser[erin.UserId] is { Delivered: false, DeliveredAt: null, Read: false });
+        var asked = await RpcAssert.FailsWithAsync(StatusCode.PermissionDenied, () => host.Channel.Receipts().GetMessageInfoAsync(
+            new GetMessageInfoRequest { ConversationId = group.ConversationId, Seq = seq }, bob.Auth).ResponseAsync);
+        Assert.Equal("NOT_THE_SENDER", asked.Reason()); // a member may not see who read someone else's message
 
         await host.Channel.AckAsync(erin, group.ConversationId, seq);
         Assert.Equal(seq, (await alicePhone.ReceiptAsync(erin.UserId)).DeliveredToAllSeq);

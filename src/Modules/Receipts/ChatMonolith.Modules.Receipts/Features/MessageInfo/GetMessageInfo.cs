@@ -1,3 +1,4 @@
+using ChatMonolith.BuildingBlocks.Errors;
 using ChatMonolith.BuildingBlocks.Security;
 using ChatMonolith.Modules.Messaging.Contracts.Queries;
 using ChatMonolith.Modules.Receipts.Data;
@@ -15,13 +16,21 @@ public sealed record MemberReceiptView(Guid UserId, bool Delivered, DateTimeOffs
 
 public sealed record MessageInfoView(Guid ConversationId, long Seq, IReadOnlyList<MemberReceiptView> Members);
 
-/// <summary>Who has a message delivered and read, derived from the members' watermarks and their recent history.</summary>
+/// <summary>
+/// Who has a message delivered and read, derived from the members' watermarks and their recent history. As in
+/// WhatsApp, only the message's sender may ask: the other members see the ticks of their own messages only.
+/// </summary>
 [NonTransactional]
 public static class GetMessageInfoHandler
 {
     public static async Task<MessageInfoView> Handle(GetMessageInfo query, IMessageBus bus, ReceiptsDbContext db, CancellationToken cancellationToken)
     {
         var audience = await bus.InvokeAsync<MessageAudience>(new GetMessageAudience(query.ConversationId, query.Seq, query.Caller.UserId), cancellationToken);
+        if (audience.SenderId != query.Caller.UserId)
+        {
+            throw ChatException.PermissionDenied("NOT_THE_SENDER", "Only the sender of a message may see who received and read it.");
+        }
+
         var watermarks = await db.Watermarks.AsNoTracking()
             .Where(w => w.ConversationId == query.ConversationId)
             .ToDictionaryAsync(w => w.UserId, cancellationToken);
