@@ -6,14 +6,17 @@ namespace ChatMonolith.Modules.Messaging.Data;
 /// <summary>Who may do what in a conversation.</summary>
 internal static class Membership
 {
-    /// <summary>The caller's membership, current or past; NOT_FOUND for no such conversation, PERMISSION_DENIED for a stranger.</summary>
+    /// <summary>
+    /// The caller's membership, current or past. NOT_FOUND both for no such conversation and for one the caller was
+    /// never in, so that a stranger cannot tell which ids exist; PERMISSION_DENIED is for past members only.
+    /// </summary>
     public static async Task<(Conversation Conversation, Member Member)> RequireReaderAsync(
         MessagingDbContext db, Guid conversationId, Guid userId, CancellationToken cancellationToken)
     {
         var conversation = await db.Conversations.AsNoTracking().SingleOrDefaultAsync(c => c.ConversationId == conversationId, cancellationToken)
-            ?? throw ChatException.NotFound("CONVERSATION_NOT_FOUND", "There is no conversation with that id.");
+            ?? throw NoSuchConversation();
         var member = await db.Members.SingleOrDefaultAsync(m => m.ConversationId == conversationId && m.UserId == userId, cancellationToken)
-            ?? throw NotAMember();
+            ?? throw NoSuchConversation();
         return (conversation, member);
     }
 
@@ -46,6 +49,11 @@ internal static class Membership
             .Select(m => m.UserId)
             .ToListAsync(cancellationToken);
 
-    private static ChatException NotAMember() =>
+    /// <summary>For a past member: they know the conversation, and may read it up to their removal.</summary>
+    public static ChatException NotAMember() =>
         ChatException.PermissionDenied("NOT_A_MEMBER", "You are not a member of this conversation.");
+
+    /// <summary>For an id that names no conversation and for one the caller was never in: the same answer, word for word.</summary>
+    public static ChatException NoSuchConversation() =>
+        ChatException.NotFound("CONVERSATION_NOT_FOUND", "There is no conversation with that id.");
 }

@@ -83,11 +83,15 @@ public sealed class MembershipTests(ChatHostFixture host) : IClassFixture<ChatHo
         Assert.Equal("NOT_A_MEMBER", refused.Reason());
 
         var stranger = await host.Channel.RegisterAndLoginAsync();
-        var strangerRead = await RpcAssert.FailsWithAsync(StatusCode.PermissionDenied, () => host.Channel.Conversations().GetMessagesAsync(
+        // A stranger cannot tell an existing conversation from an unknown id: the answers are the same, word for word.
+        var strangerRead = await RpcAssert.FailsWithAsync(StatusCode.NotFound, () => host.Channel.Conversations().GetMessagesAsync(
             new GetMessagesRequest { ConversationId = group.ConversationId, Direction = Direction.Before }, stranger.Auth).ResponseAsync);
-        Assert.Equal("NOT_A_MEMBER", strangerRead.Reason());
-        await RpcAssert.FailsWithAsync(StatusCode.NotFound, () => host.Channel.Conversations().GetMessagesAsync(
+        var unknownRead = await RpcAssert.FailsWithAsync(StatusCode.NotFound, () => host.Channel.Conversations().GetMessagesAsync(
             new GetMessagesRequest { ConversationId = Guid.NewGuid().ToString(), Direction = Direction.Before }, stranger.Auth).ResponseAsync);
+        Assert.Equal((unknownRead.Reason(), unknownRead.Status.Detail), (strangerRead.Reason(), strangerRead.Status.Detail));
+        var strangerSend = await RpcAssert.FailsWithAsync(StatusCode.NotFound, () => host.Channel.SendAsync(stranger, group.ConversationId, "hello?"));
+        var unknownSend = await RpcAssert.FailsWithAsync(StatusCode.NotFound, () => host.Channel.SendAsync(stranger, Guid.NewGuid().ToString(), "hello?"));
+        Assert.Equal((unknownSend.Reason(), unknownSend.Status.Detail), (strangerSend.Reason(), strangerSend.Status.Detail));
     }
 
     [Fact]

@@ -138,7 +138,7 @@ public sealed class OrderingTests(ChatHostFixture host) : IClassFixture<ChatHost
 
         Assert.Equal(sent.Select(s => s.ClientMsgId), answers.Select(a => a.SendAccepted?.ClientMsgId ?? a.Rejected.ClientMsgId));
         Assert.Equal([21, 37], answers.Select((a, i) => (a, i)).Where(x => x.a.Rejected is not null).Select(x => x.i));
-        Assert.Equal(("INVALID_ARGUMENT", "NOT_A_MEMBER"), (answers[21].Rejected.Reason, answers[37].Rejected.Reason));
+        Assert.Equal(("INVALID_ARGUMENT", "CONVERSATION_NOT_FOUND"), (answers[21].Rejected.Reason, answers[37].Rejected.Reason));
     }
 
     [Fact]

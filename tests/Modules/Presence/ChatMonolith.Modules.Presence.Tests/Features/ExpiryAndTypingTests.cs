@@ -51,8 +51,12 @@ public sealed class ExpiryAndTypingTests(ShortTtlFixture host) : IClassFixture<S
         var stranger = await host.Channel.RegisterAndLoginAsync();
         var chat = await host.Channel.OpenDirectChatAsync(alice, bob);
 
-        await RpcAssert.FailsWithAsync(StatusCode.PermissionDenied, () => host.Channel.Presence()
+        // A stranger hears what an unknown id gets: nothing tells them the conversation exists.
+        var refused = await RpcAssert.FailsWithAsync(StatusCode.NotFound, () => host.Channel.Presence()
             .SetTypingAsync(new SetTypingRequest { ConversationId = chat.ConversationId, Typing = true }, stranger.Auth).ResponseAsync);
+        var unknown = await RpcAssert.FailsWithAsync(StatusCode.NotFound, () => host.Channel.Presence()
+            .SetTypingAsync(new SetTypingRequest { ConversationId = Guid.NewGuid().ToString(), Typing = true }, stranger.Auth).ResponseAsync);
+        Assert.Equal((unknown.Reason(), unknown.Status.Detail), (refused.Reason(), refused.Status.Detail));
 
         await using var alicePhone = await DeviceStream.ConnectAsync(host.Channel, alice);
         await alicePhone.CaughtUpAsync();

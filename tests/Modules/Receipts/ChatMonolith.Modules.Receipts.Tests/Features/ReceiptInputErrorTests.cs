@@ -34,22 +34,22 @@ public sealed class ReceiptInputErrorTests(ChatHostFixture host) : IClassFixture
     }
 
     [Fact]
-    public async Task Given_a_conversation_the_user_is_not_in_When_they_ack_or_mark_read_Then_PERMISSION_DENIED_on_the_call_and_on_the_stream()
+    public async Task Given_a_conversation_the_user_was_never_in_When_they_ack_or_mark_read_Then_NOT_FOUND_as_for_an_unknown_id_on_the_call_and_on_the_stream()
     {
         var alice = await host.Channel.RegisterAndLoginAsync();
         var bob = await host.Channel.RegisterAndLoginAsync();
         var stranger = await host.Channel.RegisterAndLoginAsync();
         var chat = await host.Channel.OpenDirectChatAsync(alice, bob);
 
-        await RpcAssert.FailsWithAsync(StatusCode.PermissionDenied, () => host.Channel.Streams()
+        await RpcAssert.FailsWithAsync(StatusCode.NotFound, () => host.Channel.Streams()
             .MarkReadAsync(new MarkReadRequest { ConversationId = chat.ConversationId, Seq = 1 }, stranger.Auth).ResponseAsync);
-        await RpcAssert.FailsWithAsync(StatusCode.PermissionDenied, () => host.Channel.Receipts()
+        await RpcAssert.FailsWithAsync(StatusCode.NotFound, () => host.Channel.Receipts()
             .GetMessageInfoAsync(new Protos.Receipts.V1.GetMessageInfoRequest { ConversationId = chat.ConversationId, Seq = 1 }, stranger.Auth).ResponseAsync);
 
         await using var strangerPhone = await DeviceStream.ConnectAsync(host.Channel, stranger);
         await strangerPhone.CaughtUpAsync();
         await strangerPhone.AckAsync(chat.ConversationId, 1);
-        Assert.Equal((int)StatusCode.PermissionDenied, (await strangerPhone.RejectedAsync(RequestRejected.Types.Request.AckDelivered)).Code);
+        Assert.Equal((int)StatusCode.NotFound, (await strangerPhone.RejectedAsync(RequestRejected.Types.Request.AckDelivered)).Code);
         await strangerPhone.MarkReadAsync("not-a-uuid", 1);
         Assert.Equal((int)StatusCode.InvalidArgument, (await strangerPhone.RejectedAsync(RequestRejected.Types.Request.MarkRead)).Code);
     }

@@ -243,6 +243,7 @@ internal sealed class SendGroupCommit : BackgroundService
 
         await transaction.CommitAsync();
         await FlushOutboxAsync(outbox);
+        await HideFromStrangersAsync(connection, outcomes);
 
         // Committed: delivered in seq order per conversation, then acknowledged.
         if (deliveries.Count > 0)
@@ -262,6 +263,49 @@ internal sealed class SendGroupCommit : BackgroundService
             else
             {
                 pending.Fail(refused!);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A send refused as NOT_A_MEMBER by a user who was never in the conversation is answered as for an id that names
+    /// no conversation, so that a stranger cannot tell which ids exist; a past member keeps NOT_A_MEMBER. Refusals are
+    /// rare, so the look-up is here, once per batch that has them, and not in the send statement. Committed already:
+    /// if the look-up fails, every such refusal is answered NOT_FOUND, which tells nobody anything.
+    /// </summary>
+    private async Task HideFromStrangersAsync(NpgsqlConnection connection, List<(PendingSend Pending, SentMessage? Sent, ChatException? Refused)> outcomes)
+    {
+        if (!outcomes.Exists(o => o.Refused is { Reason: "NOT_A_MEMBER" }))
+        {
+            return; // the usual batch: nothing to look up, nothing allocated
+        }
+
+        var refused = outcomes.Select((o, i) => (o, i)).Where(x => x.o.Refused is { Reason: "NOT_A_MEMBER" }).ToList();
+
+        var pastMembers = new HashSet<(Guid, Guid)>();
+        try
+        {
+            await using var command = new NpgsqlCommand(
+                "SELECT conversation_id, user_id FROM messaging.members WHERE conversation_id = ANY($1) AND user_id = ANY($2)",
+                connection);
+            command.Parameters.Add(new NpgsqlParameter { Value = refused.Select(x => x.o.Pending.Command.ConversationId).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter { Value = refused.Select(x => x.o.Pending.Command.Caller.UserId).ToArray() });
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                pastMembers.Add((reader.GetGuid(0), reader.GetGuid(1)));
+            }
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+        {
+            _logger.LogDebug("Looking up the past members among refused senders failed; answering them as strangers: {Reason}", e.Message);
+        }
+
+        foreach (var (outcome, index) in refused)
+        {
+            if (!pastMembers.Contains((outcome.Pending.Command.ConversationId, outcome.Pending.Command.Caller.UserId)))
+            {
+                outcomes[index] = (outcome.Pending, null, Membership.NoSuchConversation());
             }
         }
     }

@@ -3,6 +3,7 @@ using ChatMonolith.BuildingBlocks.Errors;
 using ChatMonolith.BuildingBlocks.Security;
 using ChatMonolith.BuildingBlocks.Text;
 using ChatMonolith.Modules.Messaging.Contracts;
+using ChatMonolith.Modules.Messaging.Data;
 using ChatMonolith.Modules.Messaging.Delivery;
 
 namespace ChatMonolith.Modules.Messaging.Features.Send;
@@ -35,9 +36,8 @@ internal sealed record SendMessage(Caller Caller, Guid ConversationId, Guid Clie
 
         if (outcome.StoredSeq is not { } seq)
         {
-            throw outcome.ConversationExists
-                ? ChatException.PermissionDenied("NOT_A_MEMBER", "You are not a member of this conversation.")
-                : ChatException.NotFound("CONVERSATION_NOT_FOUND", "There is no conversation with that id.");
+            // A stranger's NOT_A_MEMBER becomes NOT_FOUND once the batch is committed (SendGroupCommit.HideFromStrangersAsync).
+            throw outcome.ConversationExists ? Membership.NotAMember() : Membership.NoSuchConversation();
         }
 
         var sender = Caller.UserId;

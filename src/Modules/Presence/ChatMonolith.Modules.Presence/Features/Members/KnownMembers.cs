@@ -47,9 +47,15 @@ internal static class KnownMembers
             .ToListAsync(cancellationToken);
         if (!active.Contains(userId))
         {
+            // Not known here (yet): Messaging's word. A user who was never in it gets the answer an unknown id gets,
+            // so that a stranger cannot tell which conversations exist.
             var conversation = (await bus.InvokeAsync<ConversationMembersList>(new GetConversationMembers([conversationId]), cancellationToken))
-                .Conversations.SingleOrDefault()
-                ?? throw ChatException.NotFound("CONVERSATION_NOT_FOUND", "There is no conversation with that id.");
+                .Conversations.SingleOrDefault();
+            if (conversation is null || conversation.Members.All(m => m.UserId != userId))
+            {
+                throw ChatException.NotFound("CONVERSATION_NOT_FOUND", "There is no conversation with that id.");
+            }
+
             active = [.. conversation.Active.Select(m => m.UserId)];
         }
 
