@@ -49,13 +49,8 @@ public sealed class RevokedDevices
     /// Only a holder of the signing key can make such a token; one routed primary-key read per token, not per call.
     /// </summary>
     /// <exception cref="NpgsqlException">PostgreSQL did not answer.</exception>
-    internal async Task<string?> CheckDeviceExistsAsync(Caller caller)
-    {
-        await using var command = _database.CreateCommand("SELECT 1 FROM identity.devices WHERE user_id = $1 AND device_id = $2");
-        command.Parameters.Add(new NpgsqlParameter { Value = caller.UserId });
-        command.Parameters.Add(new NpgsqlParameter { Value = caller.DeviceId });
-        return await command.ExecuteScalarAsync() is null ? "TOKEN_INVALID" : null;
-    }
+    internal async Task<string?> CheckDeviceExistsAsync(Caller caller) =>
+        await StoredRevocationAsync(caller) is null ? "TOKEN_INVALID" : null;
 
     private async Task<bool> StoredAsRevokedAsync(Caller caller)
     {
@@ -65,12 +60,8 @@ public sealed class RevokedDevices
             return answer.Revoked;
         }
 
-        await using var command = _database.CreateCommand(
-            "SELECT revoked_at IS NOT NULL FROM identity.devices WHERE user_id = $1 AND device_id = $2");
-        command.Parameters.Add(new NpgsqlParameter { Value = caller.UserId });
-        command.Parameters.Add(new NpgsqlParameter { Value = caller.DeviceId });
         // A device that is not stored at all (its user was deleted) is as good as revoked.
-        var revoked = await command.ExecuteScalarAsync() is not false;
+        var revoked = await StoredRevocationAsync(caller) is not false;
         if (_fallbackAnswers.Count >= MaxRememberedAnswers)
         {
             _fallbackAnswers.Clear();
@@ -78,6 +69,16 @@ public sealed class RevokedDevices
 
         _fallbackAnswers[caller.DeviceId] = (revoked, now + FallbackAnswerLifetime);
         return revoked;
+    }
+
+    /// <summary>Whether the stored device is revoked; null when no such device is stored for the user.</summary>
+    private async Task<bool?> StoredRevocationAsync(Caller caller)
+    {
+        await using var command = _database.CreateCommand(
+            "SELECT revoked_at IS NOT NULL FROM identity.devices WHERE user_id = $1 AND device_id = $2");
+        command.Parameters.Add(new NpgsqlParameter { Value = caller.UserId });
+        command.Parameters.Add(new NpgsqlParameter { Value = caller.DeviceId });
+        return await command.ExecuteScalarAsync() as bool?;
     }
 
     private static string Key(Guid deviceId) => $"identity:revoked-device:{deviceId:N}";

@@ -1,4 +1,5 @@
 using ChatMonolith.BuildingBlocks.Errors;
+using ChatMonolith.Modules.Messaging.Contracts;
 using Microsoft.EntityFrameworkCore;
 
 namespace ChatMonolith.Modules.Messaging.Data;
@@ -14,9 +15,9 @@ internal static class Membership
         MessagingDbContext db, Guid conversationId, Guid userId, CancellationToken cancellationToken)
     {
         var conversation = await db.Conversations.AsNoTracking().SingleOrDefaultAsync(c => c.ConversationId == conversationId, cancellationToken)
-            ?? throw NoSuchConversation();
+            ?? throw ConversationErrors.NotFound();
         var member = await db.Members.SingleOrDefaultAsync(m => m.ConversationId == conversationId && m.UserId == userId, cancellationToken)
-            ?? throw NoSuchConversation();
+            ?? throw ConversationErrors.NotFound();
         return (conversation, member);
     }
 
@@ -25,7 +26,7 @@ internal static class Membership
         MessagingDbContext db, Guid conversationId, Guid userId, CancellationToken cancellationToken)
     {
         var (conversation, member) = await RequireReaderAsync(db, conversationId, userId, cancellationToken);
-        return member.IsActive ? (conversation, member) : throw NotAMember();
+        return member.IsActive ? (conversation, member) : throw ConversationErrors.NotAMember();
     }
 
     /// <summary>As <see cref="RequireActiveAsync"/>, for a group the caller administers.</summary>
@@ -48,12 +49,4 @@ internal static class Membership
             .Where(m => m.ConversationId == conversationId && m.RemovedSeq == null)
             .Select(m => m.UserId)
             .ToListAsync(cancellationToken);
-
-    /// <summary>For a past member: they know the conversation, and may read it up to their removal.</summary>
-    public static ChatException NotAMember() =>
-        ChatException.PermissionDenied("NOT_A_MEMBER", "You are not a member of this conversation.");
-
-    /// <summary>For an id that names no conversation and for one the caller was never in: the same answer, word for word.</summary>
-    public static ChatException NoSuchConversation() =>
-        ChatException.NotFound("CONVERSATION_NOT_FOUND", "There is no conversation with that id.");
 }

@@ -275,12 +275,19 @@ internal sealed class SendGroupCommit : BackgroundService
     /// </summary>
     private async Task HideFromStrangersAsync(NpgsqlConnection connection, List<(PendingSend Pending, SentMessage? Sent, ChatException? Refused)> outcomes)
     {
-        if (!outcomes.Exists(o => o.Refused is { Reason: "NOT_A_MEMBER" }))
+        List<int>? refused = null;
+        for (var i = 0; i < outcomes.Count; i++)
+        {
+            if (outcomes[i].Refused is { Reason: "NOT_A_MEMBER" })
+            {
+                (refused ??= []).Add(i);
+            }
+        }
+
+        if (refused is null)
         {
             return; // the usual batch: nothing to look up, nothing allocated
         }
-
-        var refused = outcomes.Select((o, i) => (o, i)).Where(x => x.o.Refused is { Reason: "NOT_A_MEMBER" }).ToList();
 
         var pastMembers = new HashSet<(Guid, Guid)>();
         try
@@ -288,8 +295,8 @@ internal sealed class SendGroupCommit : BackgroundService
             await using var command = new NpgsqlCommand(
                 "SELECT conversation_id, user_id FROM messaging.members WHERE conversation_id = ANY($1) AND user_id = ANY($2)",
                 connection);
-            command.Parameters.Add(new NpgsqlParameter { Value = refused.Select(x => x.o.Pending.Command.ConversationId).ToArray() });
-            command.Parameters.Add(new NpgsqlParameter { Value = refused.Select(x => x.o.Pending.Command.Caller.UserId).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter { Value = refused.Select(i => outcomes[i].Pending.Command.ConversationId).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter { Value = refused.Select(i => outcomes[i].Pending.Command.Caller.UserId).ToArray() });
             await using var reader = await command.ExecuteReaderAsync();
             while (await reader.ReadAsync())
             {
@@ -301,11 +308,12 @@ internal sealed class SendGroupCommit : BackgroundService
             _logger.LogDebug("Looking up the past members among refused senders failed; answering them as strangers: {Reason}", e.Message);
         }
 
-        foreach (var (outcome, index) in refused)
+        foreach (var index in refused)
         {
-            if (!pastMembers.Contains((outcome.Pending.Command.ConversationId, outcome.Pending.Command.Caller.UserId)))
+            var command = outcomes[index].Pending.Command;
+            if (!pastMembers.Contains((command.ConversationId, command.Caller.UserId)))
             {
-                outcomes[index] = (outcome.Pending, null, Membership.NoSuchConversation());
+                outcomes[index] = (outcomes[index].Pending, null, ConversationErrors.NotFound());
             }
         }
     }

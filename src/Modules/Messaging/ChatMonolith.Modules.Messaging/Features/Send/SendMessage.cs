@@ -3,7 +3,6 @@ using ChatMonolith.BuildingBlocks.Errors;
 using ChatMonolith.BuildingBlocks.Security;
 using ChatMonolith.BuildingBlocks.Text;
 using ChatMonolith.Modules.Messaging.Contracts;
-using ChatMonolith.Modules.Messaging.Data;
 using ChatMonolith.Modules.Messaging.Delivery;
 
 namespace ChatMonolith.Modules.Messaging.Features.Send;
@@ -37,7 +36,7 @@ internal sealed record SendMessage(Caller Caller, Guid ConversationId, Guid Clie
         if (outcome.StoredSeq is not { } seq)
         {
             // A stranger's NOT_A_MEMBER becomes NOT_FOUND once the batch is committed (SendGroupCommit.HideFromStrangersAsync).
-            throw outcome.ConversationExists ? Membership.NotAMember() : Membership.NoSuchConversation();
+            throw outcome.ConversationExists ? ConversationErrors.NotAMember() : ConversationErrors.NotFound();
         }
 
         var sender = Caller.UserId;

@@ -1,4 +1,5 @@
 using ChatMonolith.BuildingBlocks.Errors;
+using ChatMonolith.Modules.Messaging.Contracts;
 using ChatMonolith.Modules.Messaging.Contracts.Queries;
 using ChatMonolith.Modules.Presence.Data;
 using Microsoft.EntityFrameworkCore;
@@ -53,7 +54,7 @@ internal static class KnownMembers
                 .Conversations.SingleOrDefault();
             if (conversation is null || conversation.Members.All(m => m.UserId != userId))
             {
-                throw ChatException.NotFound("CONVERSATION_NOT_FOUND", "There is no conversation with that id.");
+                throw ConversationErrors.NotFound();
             }
 
             active = [.. conversation.Active.Select(m => m.UserId)];
@@ -61,6 +62,6 @@ internal static class KnownMembers
 
         return active.Contains(userId)
             ? [.. active.Where(id => id != userId)]
-            : throw ChatException.PermissionDenied("NOT_A_MEMBER", "You are not a member of this conversation.");
+            : throw ConversationErrors.NotAMember();
     }
 }
