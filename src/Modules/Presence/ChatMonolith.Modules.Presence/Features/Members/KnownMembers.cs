@@ -1,4 +1,3 @@
-using ChatMonolith.BuildingBlocks.Errors;
 using ChatMonolith.Modules.Messaging.Contracts;
 using ChatMonolith.Modules.Messaging.Contracts.Queries;
 using ChatMonolith.Modules.Presence.Data;
