@@ -39,5 +39,11 @@ internal static class SolutionArchitecture
                 .Where(t => t.Namespace?.StartsWith(ProtoNamespacePrefix, StringComparison.Ordinal) == true).ToList()))
         .ToList();
 
+    /// <summary>Every type of the solution's own assemblies, generated code included.</summary>
+    public static IReadOnlyList<System.Type> AllTypes { get; } =
+        new[] { HostAssembly, BuildingBlocksAssembly }.Concat(ModuleAssemblies.SelectMany(m => new[] { m.Implementation, m.Contracts }))
+            .SelectMany(a => a.GetTypes())
+            .ToList();
+
     public static IObjectProvider<IType> Host { get; } = Types().That().ResideInAssembly(HostAssembly);
 }

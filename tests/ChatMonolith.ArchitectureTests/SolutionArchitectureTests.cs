@@ -52,6 +52,26 @@ public sealed class SolutionArchitectureTests
         Assert.DoesNotContain("IdentityOptions", allowed);
     }
 
+    [Fact]
+    public void No_record_holds_a_password_token_or_key_as_a_plain_string() =>
+        AssertKept(SecretRules.RecordsHoldNoPlainSecrets(SolutionArchitecture.AllTypes));
+
+    [Fact]
+    public void The_secret_rule_catches_a_plain_password_in_a_record_and_not_a_masked_one()
+    {
+        var violations = SecretRules.RecordsHoldNoPlainSecrets([typeof(PlainLogin), typeof(MaskedLogin), typeof(NotARecord)]);
+        Assert.Equal(["ChatMonolith.ArchitectureTests.SolutionArchitectureTests+PlainLogin.Password is a plain string in a record, whose ToString would print it: make it a Secret"], violations);
+    }
+
+    private sealed record PlainLogin(string Username, string Password);
+
+    private sealed record MaskedLogin(string Username, ChatMonolith.BuildingBlocks.Security.Secret Password);
+
+    private sealed class NotARecord
+    {
+        public string Password { get; set; } = "";
+    }
+
     private static void AssertKept(IReadOnlyList<string> violations) =>
         Assert.True(violations.Count == 0, string.Join("\n\n", violations));
 }

@@ -33,10 +33,10 @@ public sealed class HostProcess : IAsyncDisposable
 
     public int WebPort { get; }
 
-    /// <summary>The HTTP/2 channel a native app would use.</summary>
     /// <summary>The host's Prometheus scrape endpoint (<c>/metrics</c>).</summary>
     public int MetricsPort { get; }
 
+    /// <summary>The HTTP/2 channel a native app would use.</summary>
     public GrpcChannel Channel { get; }
 
     public bool HasExited => _process.HasExited;
@@ -89,7 +89,16 @@ public sealed class HostProcess : IAsyncDisposable
 
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         var host = new HostProcess(Process.Start(start)!, grpcPort, webPort, metricsPort);
-        await host.WaitUntilReadyAsync();
+        try
+        {
+            await host.WaitUntilReadyAsync();
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
+
         return host;
     }
 
@@ -111,7 +120,6 @@ public sealed class HostProcess : IAsyncDisposable
         return Task.CompletedTask;
     }
 
-    /// <summary>Waits for the host to exit and returns its exit code.</summary>
     /// <summary>The sum of a counter's series on the host's <c>/metrics</c>, e.g. <c>chat_sends_forwarded_total</c>; 0 before its first count.</summary>
     public async Task<double> CounterAsync(string name)
     {
@@ -137,6 +145,7 @@ public sealed class HostProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits for the host to exit and returns its exit code.</summary>
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
         using var cts = new CancellationTokenSource(timeout);

@@ -102,6 +102,8 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
     {
         if (FindChatException(exception) is { } failure)
         {
+            // The client's own mistake, answered as such: not a server error, and logged without the request.
+            logger.LogDebug("{Method} answered {Code} {Reason}", context.Method, failure.Code, failure.Reason);
             metrics.Record(failure);
             return ToStatus(failure).ToRpcException();
         }

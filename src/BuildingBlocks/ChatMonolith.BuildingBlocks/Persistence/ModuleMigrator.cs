@@ -22,6 +22,9 @@ internal sealed class ModuleMigrator<TContext>(IServiceScopeFactory scopes, stri
 
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TContext>();
+        // On a fresh database, EF Core's migrator first reads a history table that is not there yet and logs that
+        // failed read at Error, although it is part of a normal first start. Made here, the table is found.
+        await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
         await db.Database.MigrateAsync(cancellationToken);
     }
 

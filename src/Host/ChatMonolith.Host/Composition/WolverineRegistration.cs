@@ -40,6 +40,12 @@ internal static class WolverineRegistration
             wolverine.OnException(DatabaseFailures.IsTransient, "the database is away")
                 .ScheduleRetryIndefinitely(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(30));
 
+            // A handler's failure is its caller's to report: a call from gRPC is answered and logged once by the
+            // ErrorMappingInterceptor (a client's mistake at Debug, anything unexpected at Error), so Wolverine's own
+            // line, which prints the whole command, stays at Debug. A queued message that gives up is still logged at
+            // Error by Wolverine when it moves to the dead letters.
+            wolverine.Policies.MessageFailureLogLevel(LogLevel.Debug);
+
             // Pre-generated handler code (Internal/Generated, written by `codegen write`) is loaded as is;
             // anything missing is compiled at run time in Auto mode (docs/adr/0002).
             wolverine.CodeGeneration.TypeLoadMode = typeLoadMode;

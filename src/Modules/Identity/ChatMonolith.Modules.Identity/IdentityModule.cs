@@ -1,3 +1,4 @@
+using System.Text;
 using ChatMonolith.BuildingBlocks.Modules;
 using ChatMonolith.BuildingBlocks.Persistence;
 using ChatMonolith.BuildingBlocks.Security;
@@ -25,6 +26,10 @@ public sealed class IdentityModule : IModule
         services.AddOptions<IdentityOptions>()
             .Bind(configuration.GetSection(IdentityOptions.Section))
             .ValidateDataAnnotations()
+            .Validate(o => Encoding.UTF8.GetByteCount(o.SigningKey) >= IdentityOptions.MinSigningKeyBytes,
+                $"Identity:SigningKey must be at least {IdentityOptions.MinSigningKeyBytes} bytes (scripts/run makes a random one).")
+            .Validate(o => !IdentityOptions.PublishedSigningKeys.Contains(o.SigningKey),
+                "Identity:SigningKey is a key published in the ChatMonolith repository: anyone could sign tokens with it. Set a random one.")
             .ValidateOnStart();
         services.AddModuleDbContext<IdentityDbContext>(configuration, IdentityDbContext.Schema);
 

@@ -7,8 +7,16 @@ internal sealed class IdentityOptions
 {
     public const string Section = "Identity";
 
-    /// <summary>HMAC-SHA256 key for access tokens, at least 32 bytes; the same on every host.</summary>
-    [Required, MinLength(32)]
+    public const int MinSigningKeyBytes = 32;
+
+    /// <summary>Keys that were once in the repository: no host may start with one of them.</summary>
+    public static readonly IReadOnlySet<string> PublishedSigningKeys = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "development-only-signing-key-change-me-in-production",
+    };
+
+    /// <summary>HMAC-SHA256 key for access tokens, at least 32 bytes (UTF-8); the same on every host. No environment has a default.</summary>
+    [Required]
     public string SigningKey { get; set; } = "";
 
     public string Issuer { get; set; } = "chatmonolith";

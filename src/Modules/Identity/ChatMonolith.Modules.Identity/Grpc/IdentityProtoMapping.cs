@@ -11,9 +11,9 @@ internal static class IdentityProtoMapping
 {
     public static TokenPair ToProto(IssuedTokens tokens) => new()
     {
-        AccessToken = tokens.AccessToken,
+        AccessToken = tokens.AccessToken.Reveal(),
         AccessTokenExpiresAt = Timestamp.FromDateTimeOffset(tokens.AccessTokenExpiresAt),
-        RefreshToken = tokens.RefreshToken,
+        RefreshToken = tokens.RefreshToken.Reveal(),
         RefreshTokenExpiresAt = Timestamp.FromDateTimeOffset(tokens.RefreshTokenExpiresAt),
     };
 

@@ -1,4 +1,7 @@
+using ChatMonolith.BuildingBlocks.Security;
+
 namespace ChatMonolith.Modules.Identity.Tokens;
 
+/// <summary>A device's new tokens; both are <see cref="Secret"/>s, so that no log of a result shows them.</summary>
 public sealed record IssuedTokens(
-    string AccessToken, DateTimeOffset AccessTokenExpiresAt, string RefreshToken, DateTimeOffset RefreshTokenExpiresAt);
+    Secret AccessToken, DateTimeOffset AccessTokenExpiresAt, Secret RefreshToken, DateTimeOffset RefreshTokenExpiresAt);

@@ -1,3 +1,4 @@
+using ChatMonolith.BuildingBlocks.Security;
 using ChatMonolith.Modules.Identity.Data;
 
 namespace ChatMonolith.Modules.Identity.Tokens;
@@ -28,6 +29,6 @@ public sealed class SessionIssuer
             CreatedAt = _clock.GetUtcNow(),
             ExpiresAt = refreshExpiresAt,
         });
-        return new IssuedTokens(accessToken, accessExpiresAt, refreshToken, refreshExpiresAt);
+        return new IssuedTokens(new Secret(accessToken), accessExpiresAt, new Secret(refreshToken), refreshExpiresAt);
     }
 }

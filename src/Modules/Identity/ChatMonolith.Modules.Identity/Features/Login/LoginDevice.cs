@@ -1,4 +1,5 @@
 using ChatMonolith.BuildingBlocks.Errors;
+using ChatMonolith.BuildingBlocks.Security;
 using ChatMonolith.Modules.Identity.Contracts;
 using ChatMonolith.Modules.Identity.Data;
 using ChatMonolith.Modules.Identity.Features.Register;
@@ -8,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ChatMonolith.Modules.Identity.Features.Login;
 
-public sealed record LoginDevice(string Username, string Password, string DeviceName, DevicePlatform Platform);
+public sealed record LoginDevice(string Username, Secret Password, string DeviceName, DevicePlatform Platform);
 
 public sealed record DeviceLogin(Guid UserId, Guid DeviceId, IssuedTokens Tokens);
 
@@ -22,7 +23,7 @@ public static class LoginDeviceHandler
         var deviceName = validator.Name(command.DeviceName, "device_name", Device.MaxNameLength);
         validator
             .Require(command.Username.Length > 0, "username", "is required")
-            .Require(command.Password.Length > 0, "password", "is required")
+            .Require(!command.Password.IsEmpty, "password", "is required")
             .Require(Enum.IsDefined(command.Platform) && command.Platform != DevicePlatform.Unspecified, "platform", "must be a known platform")
             .ThrowIfInvalid();
 
@@ -31,11 +32,11 @@ public static class LoginDeviceHandler
         var user = Usernames.IsValid(username) ? await FindUserAsync(db, username, cancellationToken) : null;
         if (user is null)
         {
-            passwords.VerifyNothing(command.Password);
+            passwords.VerifyNothing(command.Password.Reveal());
             throw WrongCredentials();
         }
 
-        var verification = passwords.Verify(user, command.Password);
+        var verification = passwords.Verify(user, command.Password.Reveal());
         if (verification == PasswordVerificationResult.Failed)
         {
             throw WrongCredentials();
@@ -43,7 +44,7 @@ public static class LoginDeviceHandler
 
         if (verification == PasswordVerificationResult.SuccessRehashNeeded)
         {
-            user.PasswordHash = passwords.Hash(command.Password);
+            user.PasswordHash = passwords.Hash(command.Password.Reveal());
         }
 
         var now = clock.GetUtcNow();

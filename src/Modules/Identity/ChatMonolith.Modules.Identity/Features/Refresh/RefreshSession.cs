@@ -1,3 +1,4 @@
+using ChatMonolith.BuildingBlocks.Security;
 using ChatMonolith.Modules.Identity.Data;
 using ChatMonolith.Modules.Identity.Features.Devices;
 using ChatMonolith.Modules.Identity.Tokens;
@@ -6,7 +7,7 @@ using Wolverine;
 
 namespace ChatMonolith.Modules.Identity.Features.Refresh;
 
-public sealed record RefreshSession(string RefreshToken);
+public sealed record RefreshSession(Secret RefreshToken);
 
 /// <summary>
 /// New tokens, or why none were issued. A refusal is a result rather than an exception because a reused token
@@ -21,7 +22,7 @@ public static class RefreshSessionHandler
         CancellationToken cancellationToken)
     {
         var events = new OutgoingMessages();
-        if (!RefreshTokens.TryParse(command.RefreshToken, out var userId, out var hash))
+        if (!RefreshTokens.TryParse(command.RefreshToken.Reveal(), out var userId, out var hash))
         {
             return (Refused("REFRESH_TOKEN_INVALID"), events);
         }

@@ -1,4 +1,5 @@
 using ChatMonolith.BuildingBlocks.Errors;
+using ChatMonolith.BuildingBlocks.Security;
 using ChatMonolith.Modules.Identity.Contracts;
 using ChatMonolith.Modules.Identity.Data;
 using ChatMonolith.Modules.Identity.Tokens;
@@ -7,7 +8,7 @@ using Npgsql;
 
 namespace ChatMonolith.Modules.Identity.Features.Register;
 
-public sealed record RegisterUser(string Username, string DisplayName, string Password);
+public sealed record RegisterUser(string Username, string DisplayName, Secret Password);
 
 public sealed record UserRegistration(Guid UserId, string Username);
 
@@ -21,7 +22,7 @@ public static class RegisterUserHandler
         var displayName = validator.Name(command.DisplayName, "display_name", User.MaxDisplayNameLength, required: false);
         validator
             .Require(Usernames.IsValid(username), "username", Usernames.Rule)
-            .Require(command.Password.Length is >= 8 and <= 256, "password", "must be 8 to 256 characters")
+            .Require(command.Password.Reveal().Length is >= 8 and <= 256, "password", "must be 8 to 256 characters")
             .ThrowIfInvalid();
 
         if (await db.Usernames.AnyAsync(c => c.Username == username, cancellationToken))
@@ -34,7 +35,7 @@ public static class RegisterUserHandler
             UserId = Guid.CreateVersion7(),
             Username = username,
             DisplayName = displayName.Length == 0 ? username : displayName,
-            PasswordHash = passwords.Hash(command.Password),
+            PasswordHash = passwords.Hash(command.Password.Reveal()),
             CreatedAt = clock.GetUtcNow(),
         };
         db.Users.Add(user);
