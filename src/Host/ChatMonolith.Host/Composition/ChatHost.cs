@@ -35,6 +35,7 @@ public static class ChatHost
             grpc.Interceptors.Add<ErrorMappingInterceptor>();
             grpc.Interceptors.Add<AuthenticationRequiredInterceptor>();
         });
+        builder.Services.AddMalformedRequestAnswers();
         builder.Services.AddGrpcReflection();
         builder.Services.AddGrpcHealthChecks()
             // Each check gives up after a second, so /healthz answers in time whatever hangs.

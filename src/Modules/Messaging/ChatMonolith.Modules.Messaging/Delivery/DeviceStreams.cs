@@ -1,6 +1,7 @@
 using ChatMonolith.BuildingBlocks.Security;
 using ChatMonolith.Modules.Messaging.Contracts.Devices;
 using ChatMonolith.Protos.Messaging.V1;
+using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Wolverine;
@@ -52,7 +53,9 @@ internal sealed class DeviceStreams(
             var first = await Task.WhenAny(writing, reading);
             // The device closed its side of the stream: a goodbye, not a lost connection.
             graceful = readLoop is not null && first == reading && reading.IsCompletedSuccessfully && reading.Result && session.DrainedBy is null;
-            if (graceful || (first == reading && session.DrainedBy is not null))
+            // A malformed request ends the stream with its status, once the answers before it are written.
+            var malformed = first == reading && reading.Exception?.InnerException is RpcException;
+            if (graceful || malformed || (first == reading && session.DrainedBy is not null))
             {
                 // What is queued for the device (the answers to its last requests among it) is still written; a device
                 // that does not read it in time loses it, as if the connection had dropped.

@@ -46,6 +46,13 @@ internal sealed class StreamRequests(
                     return true;
                 }
             }
+            catch (RpcException)
+            {
+                // A request that does not decode (MalformedRequests) ends the stream with its INVALID_ARGUMENT, after
+                // the sends taken before it are answered.
+                await sendsInFlight.AllAnsweredAsync(cancellationToken);
+                throw;
+            }
             catch (Exception e) when (IsCut(e, cancellationToken))
             {
                 if (session.DrainedBy is not null && !session.Ended.IsCancellationRequested)
