@@ -25,6 +25,13 @@ internal sealed class IdentityOptions
 
     public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(30);
 
+    /// <summary>
+    /// How long after a refresh token is rotated a second presentation of it counts as a retry of a lost answer, and
+    /// gets the same successor, rather than as reuse, which revokes the device (docs/adr/0005). Zero turns it off.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    public TimeSpan RefreshRetryWindow { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>PBKDF2 iterations of ASP.NET Core Identity's password hasher.</summary>
     [Range(10_000, 10_000_000)]
     public int PasswordHashIterations { get; set; } = 100_000;

@@ -40,11 +40,13 @@ public sealed class SessionLifecycleTests(ChatHostFixture host) : IClassFixture<
     }
 
     [Fact]
-    public async Task Given_a_rotated_refresh_token_When_it_is_presented_again_Then_it_is_refused_and_the_device_is_revoked()
+    public async Task Given_a_token_whose_successor_was_already_used_When_it_is_presented_again_Then_it_is_refused_and_the_device_is_revoked()
     {
         var session = await host.Channel.RegisterAndLoginAsync();
         var otherDevice = await host.Channel.LoginAsync(session.Username, "laptop");
-        var rotated = await _identity.RefreshAsync(new RefreshRequest { RefreshToken = session.Tokens.RefreshToken });
+        var first = await _identity.RefreshAsync(new RefreshRequest { RefreshToken = session.Tokens.RefreshToken });
+        // The rightful owner has moved on; the first token, replayed even within the retry window, is a stolen copy.
+        var rotated = await _identity.RefreshAsync(new RefreshRequest { RefreshToken = first.Tokens.RefreshToken });
 
         var reuse = await RpcAssert.FailsWithAsync(StatusCode.Unauthenticated,
             () => _identity.RefreshAsync(new RefreshRequest { RefreshToken = session.Tokens.RefreshToken }).ResponseAsync);
@@ -61,6 +63,39 @@ public sealed class SessionLifecycleTests(ChatHostFixture host) : IClassFixture<
         var revoked = Assert.Single(devices.Devices, d => d.DeviceId == session.DeviceId);
         Assert.NotNull(revoked.RevokedAt);
         Assert.Null(Assert.Single(devices.Devices, d => d.DeviceId == otherDevice.DeviceId).RevokedAt);
+    }
+
+    [Fact]
+    public async Task Given_two_refreshes_of_one_token_at_once_When_both_are_answered_Then_both_get_the_same_successor_and_the_device_stays_signed_in()
+    {
+        var session = await host.Channel.RegisterAndLoginAsync();
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ =>
+            _identity.RefreshAsync(new RefreshRequest { RefreshToken = session.Tokens.RefreshToken }).ResponseAsync));
+
+        Assert.Equal(answers[0].Tokens.RefreshToken, answers[1].Tokens.RefreshToken);
+        Assert.NotEqual(session.Tokens.RefreshToken, answers[0].Tokens.RefreshToken);
+        foreach (var answer in answers)
+        {
+            await _identity.ListDevicesAsync(new ListDevicesRequest(), TestSession.Bearer(answer.Tokens.AccessToken));
+        }
+
+        var next = await _identity.RefreshAsync(new RefreshRequest { RefreshToken = answers[1].Tokens.RefreshToken });
+        await _identity.ListDevicesAsync(new ListDevicesRequest(), TestSession.Bearer(next.Tokens.AccessToken));
+    }
+
+    [Fact]
+    public async Task Given_a_refresh_whose_answer_was_lost_When_the_client_retries_it_Then_it_gets_the_same_successor_again()
+    {
+        var session = await host.Channel.RegisterAndLoginAsync();
+        var lost = await _identity.RefreshAsync(new RefreshRequest { RefreshToken = session.Tokens.RefreshToken });
+
+        var retried = await _identity.RefreshAsync(new RefreshRequest { RefreshToken = session.Tokens.RefreshToken });
+
+        Assert.Equal(lost.Tokens.RefreshToken, retried.Tokens.RefreshToken);
+        Assert.Equal(lost.Tokens.RefreshTokenExpiresAt, retried.Tokens.RefreshTokenExpiresAt);
+        var devices = await _identity.ListDevicesAsync(new ListDevicesRequest(), TestSession.Bearer(retried.Tokens.AccessToken));
+        Assert.Null(Assert.Single(devices.Devices).RevokedAt);
     }
 
     [Fact]
@@ -93,5 +128,30 @@ public sealed class SessionLifecycleTests(ChatHostFixture host) : IClassFixture<
 
         var bobsDevices = await _identity.ListDevicesAsync(new ListDevicesRequest(), bob.Auth);
         Assert.Null(Assert.Single(bobsDevices.Devices).RevokedAt);
+    }
+}
+
+/// <summary>With no retry window, every second presentation of a rotated token is reuse, as a replay after the window is.</summary>
+public sealed class RefreshReplayTests(RefreshReplayTests.NoRetryWindow host) : IClassFixture<RefreshReplayTests.NoRetryWindow>
+{
+    [Fact]
+    public async Task Given_a_rotated_token_When_it_is_replayed_outside_the_retry_window_Then_it_is_reuse_and_the_device_is_revoked()
+    {
+        var identity = host.Channel.Identity();
+        var session = await host.Channel.RegisterAndLoginAsync();
+        var rotated = await identity.RefreshAsync(new RefreshRequest { RefreshToken = session.Tokens.RefreshToken });
+
+        var replay = await RpcAssert.FailsWithAsync(StatusCode.Unauthenticated,
+            () => identity.RefreshAsync(new RefreshRequest { RefreshToken = session.Tokens.RefreshToken }).ResponseAsync);
+
+        Assert.Equal("REFRESH_TOKEN_REUSED", replay.Reason());
+        var successor = await RpcAssert.FailsWithAsync(StatusCode.Unauthenticated,
+            () => identity.RefreshAsync(new RefreshRequest { RefreshToken = rotated.Tokens.RefreshToken }).ResponseAsync);
+        Assert.Equal("DEVICE_REVOKED", successor.Reason());
+    }
+
+    public sealed class NoRetryWindow : ChatHostFixture
+    {
+        protected override IEnumerable<KeyValuePair<string, string?>> Settings() => [new("Identity:RefreshRetryWindow", "00:00:00")];
     }
 }

@@ -46,19 +46,30 @@ public static class RefreshSessionHandler
             return (Refused("REFRESH_TOKEN_EXPIRED"), events);
         }
 
-        // Only one caller can retire a token; a second presentation, even a concurrent one, is reuse.
+        // Only one caller can retire a token. A second presentation, even a concurrent one (which waits here for the
+        // first to commit), is a retry of a lost answer within the retry window, and reuse otherwise.
+        var presented = command.RefreshToken.Reveal();
         var retired = await db.RefreshTokens
             .Where(t => t.UserId == userId && t.TokenHash == hash && t.ReplacedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.ReplacedAt, now), cancellationToken);
         if (retired == 0)
         {
+            var rotatedAt = await db.RefreshTokens.AsNoTracking()
+                .Where(t => t.UserId == userId && t.TokenHash == hash)
+                .Select(t => t.ReplacedAt)
+                .SingleAsync(cancellationToken);
+            if (rotatedAt is { } at && await sessions.RetryAsync(db, userId, device.DeviceId, presented, at, cancellationToken) is { } again)
+            {
+                return (new SessionRefresh(again, null), events);
+            }
+
             events.Add(await DeviceRevocation.RevokeAsync(device, revokedDevices, now));
             await db.SaveChangesAsync(cancellationToken);
             return (Refused("REFRESH_TOKEN_REUSED"), events);
         }
 
         device.LastActiveAt = now;
-        var tokens = sessions.Issue(db, userId, device.DeviceId);
+        var tokens = sessions.Rotate(db, userId, device.DeviceId, presented);
         await db.SaveChangesAsync(cancellationToken);
         return (new SessionRefresh(tokens, null), events);
     }
