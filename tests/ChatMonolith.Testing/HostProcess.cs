@@ -75,6 +75,7 @@ public sealed class HostProcess : IAsyncDisposable
             ["Identity:PasswordHashIterations"] = "10000",
             ["Wolverine:CodeGeneration"] = "Static",
             ["Logging:LogLevel:Default"] = "Warning",
+            ["Messaging:SendsPerUser"] = "1000000",
             ["Logging:Console:FormatterName"] = "simple",
         };
         foreach (var (key, value) in settings)

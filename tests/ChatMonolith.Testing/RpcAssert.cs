@@ -25,4 +25,8 @@ public static class RpcAssert
     public static IReadOnlyList<string> ViolationDescriptions(this RpcException exception) =>
         exception.GetRpcStatus()?.GetDetail<BadRequest>()?.FieldViolations.Select(v => v.Description).ToList()
         ?? throw new Xunit.Sdk.XunitException($"The error has no google.rpc.BadRequest: {exception.Status}");
+
+    public static TimeSpan RetryDelay(this RpcException exception) =>
+        exception.GetRpcStatus()?.GetDetail<RetryInfo>()?.RetryDelay.ToTimeSpan()
+        ?? throw new Xunit.Sdk.XunitException($"The error has no google.rpc.RetryInfo: {exception.Status}");
 }

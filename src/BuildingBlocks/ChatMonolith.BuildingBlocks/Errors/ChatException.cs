@@ -8,13 +8,17 @@ namespace ChatMonolith.BuildingBlocks.Errors;
 /// </summary>
 public sealed class ChatException : Exception
 {
-    private ChatException(StatusCode code, string reason, string message, IReadOnlyList<FieldViolation> violations)
+    private ChatException(StatusCode code, string reason, string message, IReadOnlyList<FieldViolation> violations, TimeSpan? retryAfter = null)
         : base(message)
     {
         Code = code;
         Reason = reason;
         FieldViolations = violations;
+        RetryAfter = retryAfter;
     }
+
+    /// <summary>When the same request may succeed, sent as <c>google.rpc.RetryInfo</c>; set by limits and outages.</summary>
+    public TimeSpan? RetryAfter { get; }
 
     /// <summary>The canonical gRPC status code.</summary>
     public StatusCode Code { get; }
@@ -45,6 +49,10 @@ public sealed class ChatException : Exception
 
     /// <summary>The caller exceeded a quota or a bound, such as a rate limit or a queue size.</summary>
     public static ChatException ResourceExhausted(string reason, string message) => new(StatusCode.ResourceExhausted, reason, message, []);
+
+    /// <summary>A rate limit is used up: the same request may succeed after <paramref name="retryAfter"/>.</summary>
+    public static ChatException RateLimited(string reason, string message, TimeSpan retryAfter) =>
+        new(StatusCode.ResourceExhausted, reason, message, [], retryAfter < TimeSpan.Zero ? TimeSpan.Zero : retryAfter);
 
     /// <summary>The server could not do it now (a store it needs is away); the same request may succeed when retried.</summary>
     public static ChatException Unavailable(string reason, string message) => new(StatusCode.Unavailable, reason, message, []);

@@ -82,9 +82,9 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
     {
         var status = new Status { Code = (int)failure.Code, Message = failure.Message };
         status.Details.Add(Any.Pack(new ErrorInfo { Reason = failure.Reason, Domain = ErrorDomain }));
-        if (failure.Code == StatusCode.Unavailable)
+        if (RetryDelayOf(failure) is { } retryAfter)
         {
-            status.Details.Add(Any.Pack(new RetryInfo { RetryDelay = Duration.FromTimeSpan(RetryDelay) }));
+            status.Details.Add(Any.Pack(new RetryInfo { RetryDelay = Duration.FromTimeSpan(retryAfter) }));
         }
 
         if (failure.FieldViolations.Count > 0)
@@ -97,6 +97,12 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
 
         return status;
     }
+
+    /// <summary>When the request may be tried again (in whole milliseconds, so that a client waits at least that long), if it may.</summary>
+    public static TimeSpan? RetryDelayOf(ChatException failure) =>
+        failure.RetryAfter is { } retryAfter ? TimeSpan.FromMilliseconds(Math.Ceiling(retryAfter.TotalMilliseconds))
+        : failure.Code == StatusCode.Unavailable ? RetryDelay
+        : null;
 
     private RpcException Map(Exception exception, ServerCallContext context)
     {

@@ -1,3 +1,4 @@
+using ChatMonolith.BuildingBlocks.RateLimits;
 using ChatMonolith.BuildingBlocks.Redis;
 using StackExchange.Redis;
 using StackExchange.Redis.KeyspaceIsolation;
@@ -21,5 +22,7 @@ internal static class RedisRegistration
 
         builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(options));
         builder.Services.AddSingleton(sp => sp.GetRequiredService<IConnectionMultiplexer>().GetDatabase().WithKeyPrefix(prefix));
+        // Limits per user, account or address that hold across every host (each module sets its own).
+        builder.Services.AddSingleton<RateLimiter>();
     }
 }

@@ -27,7 +27,7 @@ public sealed class MessagingModule : IModule
 
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<MessagingOptions>().Bind(configuration.GetSection(MessagingOptions.Section));
+        services.AddOptions<MessagingOptions>().Bind(configuration.GetSection(MessagingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddModuleDbContext<MessagingDbContext>(configuration, MessagingDbContext.Schema);
         services.AddSingleton<RedisRoutes>();
         services.AddSingleton<LiveStreams>();
@@ -43,6 +43,7 @@ public sealed class MessagingModule : IModule
         services.AddSingleton<SendGroupCommit>();
         services.AddHostedService(sp => sp.GetRequiredService<SendGroupCommit>());
         services.AddSingleton<ConversationOwners>();
+        services.AddSingleton<SendLimit>();
         services.AddSingleton<SendRouting>();
         services.AddHostedService<ForwardedSends>();
         services.AddScoped<StreamRequests>();

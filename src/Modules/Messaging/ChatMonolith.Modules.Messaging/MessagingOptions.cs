@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace ChatMonolith.Modules.Messaging;
 
 /// <summary>Settings of the Messaging module, section <c>Messaging</c>.</summary>
@@ -67,4 +69,20 @@ internal sealed class MessagingOptions
     /// <see cref="Contracts.Delivery.FindLiveDevices"/> within this. A few probe intervals.
     /// </summary>
     public TimeSpan HostLease { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Sends a user may make per <see cref="SendsPerUserWindow"/>, across all hosts (Redis; each host counts for itself
+    /// while Redis is away). The seed's 100 a minute. 0 turns the limit off. A resend of a stored message counts too.
+    /// </summary>
+    [Range(0, int.MaxValue)]
+    public int SendsPerUser { get; set; } = 100;
+
+    public TimeSpan SendsPerUserWindow { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Permits a host takes from Redis at a time for one user and spends itself: a busy sender costs one Redis call per
+    /// lease. Up to a lease less than the limit may go unused when one user sends through two hosts at once.
+    /// </summary>
+    [Range(1, int.MaxValue)]
+    public int SendsPerUserLease { get; set; } = 10;
 }

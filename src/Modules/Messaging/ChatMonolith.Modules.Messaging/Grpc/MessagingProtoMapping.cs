@@ -1,4 +1,5 @@
 using ChatMonolith.BuildingBlocks.Errors;
+using ChatMonolith.BuildingBlocks.Grpc;
 using ChatMonolith.Modules.Messaging.Features;
 using ChatMonolith.Modules.Messaging.Features.Conversations;
 using ChatMonolith.Modules.Messaging.Features.Send;
@@ -83,6 +84,11 @@ internal static class MessagingProtoMapping
             Reason = failure.Reason,
         };
         rejected.InvalidFields.AddRange(failure.FieldViolations.Select(v => v.Field));
+        if (ErrorMappingInterceptor.RetryDelayOf(failure) is { } retryAfter)
+        {
+            rejected.RetryAfter = Duration.FromTimeSpan(retryAfter);
+        }
+
         return rejected;
     }
 }

@@ -27,6 +27,7 @@ namespace ChatMonolith.Modules.Messaging.Features.Send.Forwarding;
 internal sealed class SendRouting
 {
     private readonly SendGroupCommit _writer;
+    private readonly SendLimit _limit;
     private readonly ConversationOwners _owners;
     private readonly RedisRoutes _routes;
     private readonly MessagingOptions _options;
@@ -45,6 +46,7 @@ internal sealed class SendRouting
 
     public SendRouting(
         SendGroupCommit writer,
+        SendLimit limit,
         ConversationOwners owners,
         RedisRoutes routes,
         IOptions<MessagingOptions> options,
@@ -52,7 +54,7 @@ internal sealed class SendRouting
         MessagingMetrics metrics,
         ILogger<SendRouting> logger)
     {
-        (_writer, _owners, _routes, _options, _clock, _metrics, _logger) = (writer, owners, routes, options.Value, clock, metrics, logger);
+        (_writer, _limit, _owners, _routes, _options, _clock, _metrics, _logger) = (writer, limit, owners, routes, options.Value, clock, metrics, logger);
         routes.AnswerArrived = OnAnswer;
         var every = _options.ForwardTimeout / 4;
         _overdue = new Timer(_ => WriteOverdueHere(), null, every, every);
@@ -73,6 +75,7 @@ internal sealed class SendRouting
     public async ValueTask<Task<SentMessage>> QueueAsync(SendMessage command, CancellationToken cancellationToken)
     {
         command.Validate();
+        await _limit.TakeAsync(command.Caller.UserId);
         var owner = _options.ForwardSends ? _owners.OwnerOf(command.ConversationId) : null;
         var route = await EnterAsync(command.ConversationId, owner, cancellationToken);
         Task<SentMessage> answer;
