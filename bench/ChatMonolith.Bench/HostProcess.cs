@@ -43,6 +43,10 @@ internal sealed class HostProcess : IAsyncDisposable
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         // Load far above the seed's 100 a minute per user; the limit still runs, a Redis lease per 10 sends.
         info.Environment["Messaging__SendsPerUser"] = "100000000";
+        // Thousands of users registered and logged in from one address, each in many groups.
+        info.Environment["Messaging__GroupCreationsPerUser"] = "100000000";
+        info.Environment["Identity__RegistrationsPerAddress"] = "100000000";
+        info.Environment["Identity__LoginAttemptsPerAddress"] = "100000000";
         // Beside its two ports, so that several hosts of a run each have one: the bench reads their counters after the run.
         info.Environment["Host__MetricsPort"] = (target.Port + 2).ToString(System.Globalization.CultureInfo.InvariantCulture);
         // The bench measures messaging; password hashing is paid once per device in the untimed setup.

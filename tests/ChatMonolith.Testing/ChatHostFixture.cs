@@ -85,6 +85,10 @@ public class ChatHostFixture : IAsyncLifetime
             ["Logging:LogLevel:Default"] = "Warning",
             // Tests send in bursts far above the seed's 100 a minute; the limit's own tests set it low.
             ["Messaging:SendsPerUser"] = "1000000",
+            ["Messaging:GroupCreationsPerUser"] = "1000000",
+            ["Identity:RegistrationsPerAddress"] = "1000000",
+            ["Identity:LoginAttemptsPerAddress"] = "1000000",
+            ["Identity:FailedLoginsPerAccount"] = "1000000",
             ["Logging:Console:FormatterName"] = "simple",
         };
         foreach (var (key, value) in Settings())

@@ -12,6 +12,15 @@ public static class CallerExtensions
         TryGetCaller(context.GetHttpContext().User)
         ?? throw ChatException.Unauthenticated("TOKEN_MISSING", "This call needs a valid access token.");
 
+    /// <summary>
+    /// The client's address, for limits per address: the connection's peer (behind a proxy, the proxy's, unless the
+    /// host is told to trust its forwarded headers). IPv4 in IPv6 form counts as the IPv4 address.
+    /// </summary>
+    public static string SourceAddress(this ServerCallContext context) =>
+        context.GetHttpContext().Connection.RemoteIpAddress is { } address
+            ? (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString()
+            : "unknown";
+
     /// <summary>The caller a principal describes, or null when it is not an authenticated device.</summary>
     public static Caller? TryGetCaller(ClaimsPrincipal? principal)
     {

@@ -1,8 +1,10 @@
 using System.Text;
 using ChatMonolith.BuildingBlocks.Modules;
 using ChatMonolith.BuildingBlocks.Persistence;
+using ChatMonolith.BuildingBlocks.RateLimits;
 using ChatMonolith.BuildingBlocks.Security;
 using ChatMonolith.Modules.Identity.Data;
+using ChatMonolith.Modules.Identity.Features.Login;
 using ChatMonolith.Modules.Identity.Grpc;
 using ChatMonolith.Modules.Identity.Tokens;
 using Microsoft.AspNetCore.Authentication;
@@ -38,6 +40,7 @@ public sealed class IdentityModule : IModule
         services.AddSingleton(sp => new SessionIssuer(
             sp.GetRequiredService<AccessTokens>(), sp.GetRequiredService<RefreshTokens>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new Passwords(Options(sp)));
+        services.AddSingleton(sp => new IdentityLimits(sp.GetRequiredService<RateLimiter>(), Options(sp)));
         services.AddSingleton(sp => new RevokedDevices(
             sp.GetRequiredService<IDatabase>(), sp.GetRequiredService<AccessTokens>(), sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<TimeProvider>()));
 

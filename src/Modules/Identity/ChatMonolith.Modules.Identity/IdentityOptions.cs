@@ -35,4 +35,31 @@ internal sealed class IdentityOptions
     /// <summary>PBKDF2 iterations of ASP.NET Core Identity's password hasher.</summary>
     [Range(10_000, 10_000_000)]
     public int PasswordHashIterations { get; set; } = 100_000;
+
+    /// <summary>
+    /// Login attempts from one address per <see cref="LoginWindow"/>, counted before the password is hashed, so that a
+    /// flood of guesses costs no PBKDF2. 0 turns it off.
+    /// </summary>
+    [Range(0, int.MaxValue)]
+    public int LoginAttemptsPerAddress { get; set; } = 30;
+
+    /// <summary>
+    /// Wrong passwords for one username per <see cref="LoginWindow"/>; past them, the account's logins are refused
+    /// before hashing until the window ends. A short window: an attacker who fails on purpose shuts the real user out
+    /// for at most that long after stopping. 0 turns it off.
+    /// </summary>
+    [Range(0, int.MaxValue)]
+    public int FailedLoginsPerAccount { get; set; } = 10;
+
+    public TimeSpan LoginWindow { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Accounts registered from one address per <see cref="RegistrationWindow"/>. 0 turns it off.</summary>
+    [Range(0, int.MaxValue)]
+    public int RegistrationsPerAddress { get; set; } = 10;
+
+    public TimeSpan RegistrationWindow { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Devices a user may have signed in at once; a login past it is refused until one is revoked. 0: no cap.</summary>
+    [Range(0, int.MaxValue)]
+    public int MaxDevicesPerUser { get; set; } = 20;
 }

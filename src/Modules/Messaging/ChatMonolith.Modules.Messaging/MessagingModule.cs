@@ -1,5 +1,6 @@
 using ChatMonolith.BuildingBlocks.Modules;
 using ChatMonolith.BuildingBlocks.Persistence;
+using ChatMonolith.BuildingBlocks.RateLimits;
 using ChatMonolith.Modules.Messaging.Data;
 using ChatMonolith.Modules.Messaging.Features;
 using ChatMonolith.Modules.Messaging.Features.Conversations;
@@ -39,7 +40,7 @@ public sealed class MessagingModule : IModule
         services.AddSingleton<MessagingMetrics>();
         services.AddSingleton<DeliveryLog>();
         services.AddScoped<DeviceStreams>();
-        services.AddSingleton(sp => new GroupLimits(sp.GetRequiredService<IOptions<MessagingOptions>>()));
+        services.AddSingleton(sp => new GroupLimits(sp.GetRequiredService<IOptions<MessagingOptions>>(), sp.GetRequiredService<RateLimiter>()));
         services.AddSingleton<SendGroupCommit>();
         services.AddHostedService(sp => sp.GetRequiredService<SendGroupCommit>());
         services.AddSingleton<ConversationOwners>();

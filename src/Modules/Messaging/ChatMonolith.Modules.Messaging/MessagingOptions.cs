@@ -85,4 +85,10 @@ internal sealed class MessagingOptions
     /// </summary>
     [Range(1, int.MaxValue)]
     public int SendsPerUserLease { get; set; } = 10;
+
+    /// <summary>Groups one user may create per <see cref="GroupCreationWindow"/>, across hosts. 0 turns the limit off.</summary>
+    [Range(0, int.MaxValue)]
+    public int GroupCreationsPerUser { get; set; } = 20;
+
+    public TimeSpan GroupCreationWindow { get; set; } = TimeSpan.FromHours(1);
 }

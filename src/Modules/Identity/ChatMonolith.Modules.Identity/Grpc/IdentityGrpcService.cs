@@ -20,7 +20,7 @@ internal sealed class IdentityGrpcService(IMessageBus bus) : IdentityServiceBase
     public override async Task<RegisterResponse> Register(RegisterRequest request, ServerCallContext context)
     {
         var registration = await bus.InvokeAsync<UserRegistration>(
-            new RegisterUser(request.Username, request.DisplayName, new Secret(request.Password)), context.CancellationToken);
+            new RegisterUser(request.Username, request.DisplayName, new Secret(request.Password), context.SourceAddress()), context.CancellationToken);
         return new RegisterResponse { UserId = registration.UserId.ToString(), Username = registration.Username };
     }
 
@@ -28,7 +28,7 @@ internal sealed class IdentityGrpcService(IMessageBus bus) : IdentityServiceBase
     public override async Task<LoginResponse> Login(LoginRequest request, ServerCallContext context)
     {
         var login = await bus.InvokeAsync<DeviceLogin>(
-            new LoginDevice(request.Username, new Secret(request.Password), request.DeviceName, (DevicePlatform)request.Platform),
+            new LoginDevice(request.Username, new Secret(request.Password), request.DeviceName, (DevicePlatform)request.Platform, context.SourceAddress()),
             context.CancellationToken);
         return new LoginResponse
         {

@@ -9,14 +9,15 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ChatMonolith.Modules.Identity.Features.Login;
 
-public sealed record LoginDevice(string Username, Secret Password, string DeviceName, DevicePlatform Platform);
+/// <summary>A login; <paramref name="Source"/> is the client's address, for the limits per address.</summary>
+public sealed record LoginDevice(string Username, Secret Password, string DeviceName, DevicePlatform Platform, string Source);
 
 public sealed record DeviceLogin(Guid UserId, Guid DeviceId, IssuedTokens Tokens);
 
 public static class LoginDeviceHandler
 {
     public static async Task<(DeviceLogin, DeviceSignedIn)> Handle(
-        LoginDevice command, IdentityDbContext db, Passwords passwords, SessionIssuer sessions, TimeProvider clock,
+        LoginDevice command, IdentityDbContext db, Passwords passwords, SessionIssuer sessions, IdentityLimits limits, TimeProvider clock,
         CancellationToken cancellationToken)
     {
         var validator = new Validator();
@@ -29,17 +30,27 @@ public static class LoginDeviceHandler
 
         // A name no account can have (a NUL in it, say) is not looked up: PostgreSQL would refuse the query.
         var username = Usernames.Normalize(command.Username);
+        await limits.BeforeLoginAsync(command.Source, username);
         var user = Usernames.IsValid(username) ? await FindUserAsync(db, username, cancellationToken) : null;
         if (user is null)
         {
             passwords.VerifyNothing(command.Password.Reveal());
+            await limits.FailedLoginAsync(username);
             throw WrongCredentials();
         }
 
         var verification = passwords.Verify(user, command.Password.Reveal());
         if (verification == PasswordVerificationResult.Failed)
         {
+            await limits.FailedLoginAsync(username);
             throw WrongCredentials();
+        }
+
+        if (limits.MaxDevicesPerUser > 0
+            && await db.Devices.CountAsync(d => d.UserId == user.UserId && d.RevokedAt == null, cancellationToken) >= limits.MaxDevicesPerUser)
+        {
+            throw ChatException.ResourceExhausted("TOO_MANY_DEVICES",
+                $"This account has {limits.MaxDevicesPerUser} devices signed in, the most it may have: sign one out (RevokeDevice) first.");
         }
 
         if (verification == PasswordVerificationResult.SuccessRehashNeeded)

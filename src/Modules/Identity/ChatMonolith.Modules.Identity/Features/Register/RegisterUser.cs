@@ -2,20 +2,22 @@ using ChatMonolith.BuildingBlocks.Errors;
 using ChatMonolith.BuildingBlocks.Security;
 using ChatMonolith.Modules.Identity.Contracts;
 using ChatMonolith.Modules.Identity.Data;
+using ChatMonolith.Modules.Identity.Features.Login;
 using ChatMonolith.Modules.Identity.Tokens;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
 namespace ChatMonolith.Modules.Identity.Features.Register;
 
-public sealed record RegisterUser(string Username, string DisplayName, Secret Password);
+/// <summary>A registration; <paramref name="Source"/> is the client's address, for the limit per address.</summary>
+public sealed record RegisterUser(string Username, string DisplayName, Secret Password, string Source);
 
 public sealed record UserRegistration(Guid UserId, string Username);
 
 public static class RegisterUserHandler
 {
     public static async Task<(UserRegistration, UserRegistered)> Handle(
-        RegisterUser command, IdentityDbContext db, Passwords passwords, TimeProvider clock, CancellationToken cancellationToken)
+        RegisterUser command, IdentityDbContext db, Passwords passwords, IdentityLimits limits, TimeProvider clock, CancellationToken cancellationToken)
     {
         var username = Usernames.Normalize(command.Username);
         var validator = new Validator();
@@ -25,6 +27,7 @@ public static class RegisterUserHandler
             .Require(command.Password.Reveal().Length is >= 8 and <= 256, "password", "must be 8 to 256 characters")
             .ThrowIfInvalid();
 
+        await limits.BeforeRegistrationAsync(command.Source);
         if (await db.Usernames.AnyAsync(c => c.Username == username, cancellationToken))
         {
             throw UsernameTaken(username);

@@ -1,4 +1,5 @@
 using ChatMonolith.BuildingBlocks.Errors;
+using ChatMonolith.BuildingBlocks.RateLimits;
 using ChatMonolith.BuildingBlocks.Security;
 using ChatMonolith.Modules.Messaging.Data;
 using ChatMonolith.Modules.Messaging.Delivery;
@@ -21,6 +22,7 @@ public static class CreateGroupHandler
             .Require(others.Count + 1 <= limits.MaxGroupSize, "member_ids", $"a group has at most {limits.MaxGroupSize} members")
             .ThrowIfInvalid();
         await UserDirectory.RequireExistAsync(bus, others, cancellationToken);
+        await limits.TakeCreationAsync(command.Caller.UserId);
 
         var events = new OutgoingMessages();
         var now = clock.GetUtcNow();
@@ -34,10 +36,28 @@ public static class CreateGroupHandler
     }
 }
 
-/// <summary>The group size limit, for handlers.</summary>
+/// <summary>The limits on groups, for handlers: their size, and how many groups one user may create per hour (across hosts).</summary>
 public sealed class GroupLimits
 {
-    internal GroupLimits(IOptions<MessagingOptions> options) => MaxGroupSize = options.Value.MaxGroupSize;
+    private readonly RateLimiter _limiter;
+    private readonly RateLimit _creations;
+
+    internal GroupLimits(IOptions<MessagingOptions> options, RateLimiter limiter)
+    {
+        MaxGroupSize = options.Value.MaxGroupSize;
+        _limiter = limiter;
+        _creations = new RateLimit("group-creations", options.Value.GroupCreationsPerUser, options.Value.GroupCreationWindow);
+    }
 
     internal int MaxGroupSize { get; }
+
+    /// <summary>Takes one of the user's group creations, or refuses it with when to retry.</summary>
+    internal async Task TakeCreationAsync(Guid userId)
+    {
+        if (await _limiter.TryTakeAsync(_creations, userId.ToString("N")) is { } retryAfter)
+        {
+            throw ChatException.RateLimited("GROUP_CREATION_RATE_LIMITED",
+                $"At most {_creations.Permits} new groups per {_creations.Window.TotalMinutes:0} minutes; try again in {Math.Ceiling(retryAfter.TotalMinutes):0} min.", retryAfter);
+        }
+    }
 }
