@@ -15,6 +15,12 @@ internal sealed class Member
     public long? RemovedSeq { get; set; }
 
     /// <summary>
+    /// The group's title when the member was removed or left: what they keep seeing, not what it was renamed to after
+    /// (null while a member).
+    /// </summary>
+    public string? TitleWhenRemoved { get; set; }
+
+    /// <summary>
     /// The highest seq the member has read: it moves when they send (sending implies having read what came before)
     /// and when they mark a conversation read. Receipts keeps the delivered and read watermarks that others see;
     /// this copy is Messaging's, for unread counts. Unread = the last seq they may read − this.

@@ -49,4 +49,8 @@ internal static class Membership
             .Where(m => m.ConversationId == conversationId && m.RemovedSeq == null)
             .Select(m => m.UserId)
             .ToListAsync(cancellationToken);
+
+    /// <summary>The conversation's title now (inside a change, after its row is locked: as of that change).</summary>
+    public static Task<string> TitleAsync(MessagingDbContext db, Guid conversationId, CancellationToken cancellationToken) =>
+        db.Conversations.Where(c => c.ConversationId == conversationId).Select(c => c.Title).SingleAsync(cancellationToken);
 }

@@ -37,6 +37,7 @@ public sealed class MessagingDbContext(DbContextOptions<MessagingDbContext> opti
             member.ToTable("members");
             member.HasKey(m => new { m.ConversationId, m.UserId });
             member.Property(m => m.Role).HasConversion<short>();
+            member.Property(m => m.TitleWhenRemoved).HasMaxLength(Conversation.MaxTitleLength * Validator.NameBytesPerTextElement);
             member.Ignore(m => m.IsActive);
         });
 

@@ -95,6 +95,39 @@ public sealed class MembershipTests(ChatHostFixture host) : IClassFixture<ChatHo
     }
 
     [Fact]
+    public async Task Given_a_member_who_was_removed_When_the_group_is_renamed_and_changes_members_Then_they_see_it_only_as_it_was_when_they_left()
+    {
+        var admin = await host.Channel.RegisterAndLoginAsync();
+        var removed = await host.Channel.RegisterAndLoginAsync();
+        var leavesLater = await host.Channel.RegisterAndLoginAsync();
+        var addedLater = await host.Channel.RegisterAndLoginAsync();
+        var conversations = host.Channel.Conversations();
+        var group = await host.Channel.CreateGroupAsync(admin, "book club", [removed, leavesLater]);
+        await conversations.RenameGroupAsync(new RenameGroupRequest { ConversationId = group.ConversationId, Title = "reading circle" }, admin.Auth);
+        var removal = await conversations.RemoveMemberAsync(new RemoveMemberRequest { ConversationId = group.ConversationId, UserId = removed.UserId }, admin.Auth);
+
+        await conversations.RenameGroupAsync(new RenameGroupRequest { ConversationId = group.ConversationId, Title = "secret plans" }, admin.Auth);
+        await conversations.AddMembersAsync(new AddMembersRequest { ConversationId = group.ConversationId, UserIds = { addedLater.UserId } }, admin.Auth);
+        await conversations.LeaveGroupAsync(new LeaveGroupRequest { ConversationId = group.ConversationId }, leavesLater.Auth);
+        await host.Channel.SendAsync(admin, group.ConversationId, "now that they are gone");
+
+        var asSeen = (await conversations.GetConversationAsync(new GetConversationRequest { ConversationId = group.ConversationId }, removed.Auth)).Conversation;
+        var listed = Assert.Single((await conversations.ListConversationsAsync(new ListConversationsRequest(), removed.Auth)).Conversations);
+        foreach (var view in new[] { asSeen, listed })
+        {
+            Assert.Equal("reading circle", view.Title);
+            Assert.Equal(new[] { admin.UserId, leavesLater.UserId }.Order(), view.Members.Select(m => m.UserId).Order());
+            Assert.Equal(removal.Seq, view.LastSeq);
+            Assert.Equal(removal.Seq, view.RemovedSeq);
+        }
+
+        // A member sees the group as it is.
+        var now = (await conversations.GetConversationAsync(new GetConversationRequest { ConversationId = group.ConversationId }, admin.Auth)).Conversation;
+        Assert.Equal("secret plans", now.Title);
+        Assert.Equal(new[] { admin.UserId, addedLater.UserId }.Order(), now.Members.Select(m => m.UserId).Order());
+    }
+
+    [Fact]
     public async Task Given_a_member_who_is_not_an_admin_When_managing_the_group_Then_each_change_is_refused()
     {
         var admin = await host.Channel.RegisterAndLoginAsync();

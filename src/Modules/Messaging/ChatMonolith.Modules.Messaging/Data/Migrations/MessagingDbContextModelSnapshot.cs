@@ -84,6 +84,11 @@ namespace ChatMonolith.Modules.Messaging.Data.Migrations
                         .HasColumnType("smallint")
                         .HasColumnName("role");
 
+                    b.Property<string>("TitleWhenRemoved")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("title_when_removed");
+
                     b.HasKey("ConversationId", "UserId")
                         .HasName("pk_members");
 

@@ -63,5 +63,6 @@ public static class AddMembersHandler
         former.JoinedSeq = seq;
         former.ReadSeq = seq - 1;
         former.RemovedSeq = null;
+        former.TitleWhenRemoved = null;
     }
 }

@@ -39,11 +39,11 @@ public static class LeaveGroupHandler
 
         var change = await GroupChange.CommitAsync(db, command.ConversationId, command.Caller.UserId, SystemEventKind.MemberLeft,
             successor is null ? [member.UserId] : [member.UserId, successor.UserId], null,
-            seq =>
+            async seq =>
             {
                 member.RemovedSeq = seq;
+                member.TitleWhenRemoved = await Membership.TitleAsync(db, command.ConversationId, cancellationToken);
                 events.Add(new MemberRemoved(command.ConversationId, member.UserId, seq));
-                return Task.CompletedTask;
             },
             events, clock, cancellationToken, alsoNotify: member.UserId);
         return (change, events);

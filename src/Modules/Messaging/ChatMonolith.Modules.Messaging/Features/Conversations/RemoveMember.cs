@@ -25,11 +25,11 @@ public static class RemoveMemberHandler
 
         var events = new OutgoingMessages();
         var change = await GroupChange.CommitAsync(db, command.ConversationId, command.Caller.UserId, SystemEventKind.MemberRemoved, [command.UserId], null,
-            seq =>
+            async seq =>
             {
                 target.RemovedSeq = seq;
+                target.TitleWhenRemoved = await Membership.TitleAsync(db, command.ConversationId, cancellationToken);
                 events.Add(new MemberRemoved(command.ConversationId, command.UserId, seq));
-                return Task.CompletedTask;
             },
             events, clock, cancellationToken, alsoNotify: command.UserId);
         return (change, events);
