@@ -37,6 +37,31 @@ public sealed class MalformedRequestTests(ChatHostFixture host) : IClassFixture<
         await host.Channel.RegisterAndLoginAsync();
     }
 
+    [Fact]
+    public async Task Given_a_request_over_the_size_limit_When_it_is_sent_natively_or_over_gRPC_Web_Then_the_answer_is_RESOURCE_EXHAUSTED_with_ErrorInfo()
+    {
+        var huge = new LoginRequest { Username = new string('x', 5 * 1024 * 1024), Password = "p", DeviceName = "d", Platform = Platform.Android };
+
+        foreach (var channel in new[] { host.Channel, host.WebChannel })
+        {
+            var refused = await RpcAssert.FailsWithAsync(StatusCode.ResourceExhausted, () => channel.Identity().LoginAsync(huge).ResponseAsync);
+            Assert.Equal("RESOURCE_EXHAUSTED", refused.Reason());
+        }
+    }
+
+    [Fact]
+    public async Task Given_a_request_with_hundreds_of_invalid_fields_When_it_is_refused_Then_the_answer_lists_twenty_and_stays_small()
+    {
+        var alice = await host.Channel.RegisterAndLoginAsync();
+        var request = new CreateGroupRequest { Title = "many" };
+        request.MemberIds.AddRange(Enumerable.Range(0, 600).Select(i => $"not-an-id-{i}-{new string('x', 100)}"));
+
+        var refused = await RpcAssert.FailsWithAsync(StatusCode.InvalidArgument, () => host.Channel.Conversations().CreateGroupAsync(request, alice.Auth).ResponseAsync);
+
+        Assert.Equal(20, refused.ViolatedFields().Count);
+        Assert.InRange(refused.Status.Detail.Length, 1, 1000);
+    }
+
     [Theory]
     [MemberData(nameof(Kinds))]
     public async Task Given_a_stream_with_a_send_then_an_event_that_does_not_decode_When_it_arrives_Then_the_send_is_answered_and_the_stream_ends_with_INVALID_ARGUMENT(string kind)

@@ -30,10 +30,18 @@ public sealed class ChatException : Exception
     public IReadOnlyList<FieldViolation> FieldViolations { get; }
 
     /// <summary>The request is malformed; <paramref name="violations"/> says which fields and why.</summary>
-    public static ChatException InvalidArgument(IReadOnlyList<FieldViolation> violations) =>
-        new(StatusCode.InvalidArgument, "INVALID_ARGUMENT",
-            "The request is invalid: " + string.Join("; ", violations.Select(v => $"{v.Field}: {v.Description}")),
-            violations);
+    public static ChatException InvalidArgument(IReadOnlyList<FieldViolation> violations)
+    {
+        // An answer stays small whatever the request: a status travels in a header, and clients limit those (64 KiB).
+        var shown = violations.Count > MaxViolations ? [.. violations.Take(MaxViolations)] : violations;
+        var more = violations.Count > MaxViolations ? $"; and {violations.Count - MaxViolations} more" : "";
+        return new(StatusCode.InvalidArgument, "INVALID_ARGUMENT",
+            "The request is invalid: " + string.Join("; ", shown.Select(v => $"{v.Field}: {v.Description}")) + more,
+            shown);
+    }
+
+    /// <summary>The most field violations one answer lists.</summary>
+    public const int MaxViolations = 20;
 
     /// <summary>The thing the request names does not exist (or is not visible to the caller).</summary>
     public static ChatException NotFound(string reason, string message) => new(StatusCode.NotFound, reason, message, []);

@@ -1,4 +1,5 @@
 using ChatMonolith.BuildingBlocks.Errors;
+using ChatMonolith.BuildingBlocks.Text;
 using Google.Protobuf.WellKnownTypes;
 using ChatMonolith.BuildingBlocks.Observability;
 using Google.Rpc;
@@ -17,6 +18,9 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
 {
     /// <summary>The <c>ErrorInfo.domain</c> of every error this server raises.</summary>
     public const string ErrorDomain = "chatmonolith";
+
+    /// <summary>The longest status message sent, in characters.</summary>
+    public const int MaxMessageLength = 1000;
 
     /// <summary>What an UNAVAILABLE answer asks the client to wait before it tries again.</summary>
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
@@ -80,7 +84,8 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
     /// <summary>Builds the status for a failure; also used by stream handlers that report an error without ending the stream.</summary>
     public static Status ToStatus(ChatException failure)
     {
-        var status = new Status { Code = (int)failure.Code, Message = failure.Message };
+        // Small whatever the request: a status travels in a header, and clients limit those.
+        var status = new Status { Code = (int)failure.Code, Message = TextElements.Truncate(failure.Message, MaxMessageLength) };
         status.Details.Add(Any.Pack(new ErrorInfo { Reason = failure.Reason, Domain = ErrorDomain }));
         if (RetryDelayOf(failure) is { } retryAfter)
         {

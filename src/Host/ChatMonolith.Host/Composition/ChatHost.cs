@@ -61,6 +61,7 @@ public static class ChatHost
         app.UseMetricsEndpoint();
         app.UseCors();
         app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
+        app.UseGrpcStatusDetails();
         app.UseAuthentication();
         app.UseDefaultFiles();
         app.UseStaticFiles();
