@@ -67,6 +67,7 @@ public sealed class ExpiryAndTypingTests(ShortTtlFixture host) : IClassFixture<S
 
         var limited = await alicePhone.RejectedAsync(RequestRejected.Types.Request.Typing);
         Assert.Equal(((int)StatusCode.ResourceExhausted, "TYPING_RATE_LIMITED"), (limited.Code, limited.Reason));
+        Assert.InRange(limited.RetryAfter.ToTimeSpan(), TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(10));
         await alicePhone.SendTextAsync(chat.ConversationId, "still connected");
         Assert.NotNull((await alicePhone.NextAsync(e => e.SendAccepted is not null)).SendAccepted);
     }

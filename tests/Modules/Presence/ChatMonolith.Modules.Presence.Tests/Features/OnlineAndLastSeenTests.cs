@@ -87,6 +87,7 @@ public sealed class OnlineAndLastSeenTests(LongTtlFixture host) : IClassFixture<
         await alicePhone.HeartbeatAsync();
         var refused = await alicePhone.RejectedAsync(RequestRejected.Types.Request.Heartbeat);
         Assert.Equal(((int)StatusCode.ResourceExhausted, "HEARTBEAT_TOO_FREQUENT"), (refused.Code, refused.Reason));
+        Assert.InRange(refused.RetryAfter.ToTimeSpan(), TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(1));
 
         await alicePhone.SendTextAsync(chat.ConversationId, "still here");
         Assert.NotNull((await alicePhone.NextAsync(e => e.SendAccepted is not null)).SendAccepted);

@@ -58,8 +58,10 @@ public sealed class PresenceTracker
         switch (await _devices.TouchAsync(caller.UserId, caller.DeviceId, _options.DeviceTtl, _options.MinHeartbeatSpacing))
         {
             case DeviceRegistry.Change.Refused:
-                throw ChatException.ResourceExhausted("HEARTBEAT_TOO_FREQUENT",
-                    $"Heartbeats must be at least {_options.MinHeartbeatSpacing.TotalSeconds:0.#} s apart; send one every {_options.HeartbeatInterval.TotalSeconds:0.#} s.");
+                // Retry after the spacing at most: the last accepted heartbeat was less than that ago.
+                throw ChatException.RateLimited("HEARTBEAT_TOO_FREQUENT",
+                    $"Heartbeats must be at least {_options.MinHeartbeatSpacing.TotalSeconds:0.#} s apart; send one every {_options.HeartbeatInterval.TotalSeconds:0.#} s.",
+                    _options.MinHeartbeatSpacing);
             case DeviceRegistry.Change.CameOnline:
                 _metrics.Online();
                 await AnnounceAsync(caller.UserId);

@@ -34,8 +34,9 @@ public sealed class TypingSignals
     {
         if (!await _state.WithinRateAsync(caller.UserId, _options.TypingSignalsPerWindow, _options.TypingRateWindow))
         {
-            throw ChatException.ResourceExhausted("TYPING_RATE_LIMITED",
-                $"At most {_options.TypingSignalsPerWindow} typing signals per {_options.TypingRateWindow.TotalSeconds:0} s.");
+            // Retry after the window at most: the one that is full ends within it.
+            throw ChatException.RateLimited("TYPING_RATE_LIMITED",
+                $"At most {_options.TypingSignalsPerWindow} typing signals per {_options.TypingRateWindow.TotalSeconds:0} s.", _options.TypingRateWindow);
         }
 
         await using var scope = _scopes.CreateAsyncScope();
