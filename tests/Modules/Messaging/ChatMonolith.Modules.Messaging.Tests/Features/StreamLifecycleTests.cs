@@ -25,6 +25,37 @@ public sealed class StreamLifecycleTests(ChatHostFixture host) : IClassFixture<C
     }
 
     [Fact]
+    public async Task Given_many_streams_opened_on_one_device_token_When_each_catches_up_Then_only_the_newest_stays_open_and_the_others_end_replaced()
+    {
+        var alice = await host.Channel.RegisterAndLoginAsync();
+        var streams = new List<DeviceStream>();
+        try
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                var stream = await DeviceStream.ConnectAsync(host.Channel, alice);
+                await stream.CaughtUpAsync();
+                streams.Add(stream);
+            }
+
+            foreach (var replaced in streams[..^1])
+            {
+                var ended = await Assert.ThrowsAsync<RpcException>(() => replaced.Completion.WaitAsync(DeviceStream.Timeout));
+                Assert.Equal((StatusCode.Aborted, "STREAM_REPLACED"), (ended.StatusCode, ended.Reason()));
+            }
+
+            Assert.False(streams[^1].Completion.IsCompleted, "the newest stream ended too");
+        }
+        finally
+        {
+            foreach (var stream in streams)
+            {
+                await stream.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
     public async Task Given_an_unknown_user_When_opening_a_chat_or_a_group_with_them_Then_the_answer_is_not_found()
     {
         var alice = await host.Channel.RegisterAndLoginAsync();
