@@ -5,7 +5,7 @@ namespace ChatMonolith.BuildingBlocks.RateLimits;
 
 /// <summary>
 /// A limit of <see cref="Permits"/> per <see cref="Window"/> for each key (a user, an account, an address), named for
-/// its Redis keys and its metrics. <see cref="Lease"/> permits are taken from Redis at a time and spent locally, so that
+/// its Redis keys (refusals are counted by their reason, as every error is). <see cref="Lease"/> permits are taken from Redis at a time and spent locally, so that
 /// a busy key costs one Redis call per lease, not per request (a lease of 1 is exact across hosts).
 /// </summary>
 public sealed record RateLimit(string Name, int Permits, TimeSpan Window, int Lease = 1)
@@ -30,7 +30,9 @@ public sealed class RateLimiter(IDatabase redis, IConnectionMultiplexer connecti
         return {n, ttl}
         """;
 
-    // Permits leased from Redis (or counted here while it is away), spent by this host.
+    // Permits leased from Redis (or counted here while it is away), spent by this host. Two callers that find a key's
+    // lease empty at once both take one; the later overwrites the earlier, whose unspent permits are lost: a key may
+    // get fewer than its permits in a window, never more.
     private readonly ConcurrentDictionary<(string Limit, string Key), Held> _held = new();
 
     // The windows this host counts for itself while Redis is away.
@@ -83,8 +85,8 @@ public sealed class RateLimiter(IDatabase redis, IConnectionMultiplexer connecti
         {
             try
             {
-                var values = await redis.StringGetAsync(Key(limit, key));
-                if (values.TryParse(out long count) && count >= limit.Permits)
+                var value = await redis.StringGetAsync(Key(limit, key));
+                if (value.TryParse(out long count) && count >= limit.Permits)
                 {
                     var ttl = await redis.KeyTimeToLiveAsync(Key(limit, key));
                     return ttl ?? limit.Window;
