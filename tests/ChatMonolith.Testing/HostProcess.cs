@@ -190,6 +190,8 @@ public sealed class HostProcess : IAsyncDisposable
         {
             if (_process.HasExited)
             {
+                // Without a timeout, this waits for the redirected output to be read to its end, so that it is all here.
+                _process.WaitForExit();
                 throw new InvalidOperationException($"The host exited with {_process.ExitCode} while starting:\n{Output}");
             }
 

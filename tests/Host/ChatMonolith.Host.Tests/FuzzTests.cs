@@ -75,16 +75,30 @@ public sealed class FuzzTests(ChatHostFixture host) : IClassFixture<ChatHostFixt
         await Gen.Select(Gen.UInt.Array[24], Gen.Int[0, 3], Gen.Int[1, 4]).SampleAsync(async (choices, mutation, count) =>
         {
             using var call = invoker.AsyncDuplexStreamingCall(connect, null, new CallOptions(world.Member.Auth, DateTime.UtcNow.AddSeconds(30)));
-            await call.RequestStream.WriteAsync(new ClientEvent { Hello = new Hello() }.ToByteArray());
+            // A write fails once the server has ended the stream (an event over the size limit, say): its status is read below.
+            async Task<bool> WriteAsync(byte[] bytes)
+            {
+                try
+                {
+                    await call.RequestStream.WriteAsync(bytes);
+                    return true;
+                }
+                catch (RpcException)
+                {
+                    return false;
+                }
+            }
+
+            var open = await WriteAsync(new ClientEvent { Hello = new Hello() }.ToByteArray());
             var pick = new Choices(choices, world);
-            for (var i = 0; i < count; i++)
+            for (var i = 0; i < count && open; i++)
             {
                 var clientEvent = (ClientEvent)Fill(ClientEvent.Descriptor, pick, depth: 0, skipHello: true);
-                await call.RequestStream.WriteAsync(Mutate(clientEvent.ToByteArray(), choices, i == count - 1 ? mutation : 0));
+                open = await WriteAsync(Mutate(clientEvent.ToByteArray(), choices, i == count - 1 ? mutation : 0));
             }
 
             // A barrier: a mark with a malformed id is refused on a stream that still reads.
-            await call.RequestStream.WriteAsync(new ClientEvent { MarkRead = new MarkReadRequest { ConversationId = "barrier", Seq = 1 } }.ToByteArray());
+            _ = open && await WriteAsync(new ClientEvent { MarkRead = new MarkReadRequest { ConversationId = "barrier", Seq = 1 } }.ToByteArray());
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
             try
             {

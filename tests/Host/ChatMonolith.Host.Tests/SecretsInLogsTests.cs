@@ -51,8 +51,12 @@ public sealed class SecretsInLogsTests(SecretsInLogsTests.CapturingHost host) : 
         secrets.Add(login.Tokens.RefreshToken);
         await identity.ListDevicesAsync(new ListDevicesRequest(), TestSession.Bearer(login.Tokens.AccessToken));
 
-        // Refreshes: a rotation, a replay of the rotated token (which revokes the device), and a token never issued.
-        var refreshed = await identity.RefreshAsync(new RefreshRequest { RefreshToken = login.Tokens.RefreshToken });
+        // Refreshes: two rotations, a replay of the first token (its successor is used: reuse, which revokes the
+        // device), and a token never issued.
+        var first = await identity.RefreshAsync(new RefreshRequest { RefreshToken = login.Tokens.RefreshToken });
+        secrets.Add(first.Tokens.AccessToken);
+        secrets.Add(first.Tokens.RefreshToken);
+        var refreshed = await identity.RefreshAsync(new RefreshRequest { RefreshToken = first.Tokens.RefreshToken });
         secrets.Add(refreshed.Tokens.AccessToken);
         secrets.Add(refreshed.Tokens.RefreshToken);
         await RpcAssert.FailsWithAsync(StatusCode.Unauthenticated, () => identity.RefreshAsync(new RefreshRequest { RefreshToken = login.Tokens.RefreshToken }).ResponseAsync);
