@@ -1,5 +1,6 @@
 using ChatMonolith.Protos.Identity.V1;
 using ChatMonolith.Protos.Messaging.V1;
+using ChatMonolith.Protos.Notifications.V1;
 using ChatMonolith.Protos.Presence.V1;
 using ChatMonolith.Protos.Receipts.V1;
 using ChatMonolith.Testing;
@@ -72,6 +73,14 @@ public sealed class AuthorizationMatrixTests(ChatHostFixture host) : IClassFixtu
         ("PresenceService.GetPresenceSettings", "Unauthenticated Unauthenticated OK OK OK OK", (w, a) => w.Presence.GetPresenceSettingsAsync(new GetPresenceSettingsRequest(), w.Auth(a)).ResponseAsync),
         ("PresenceService.UpdatePresenceSettings", "Unauthenticated Unauthenticated OK OK OK OK", (w, a) => w.Presence.UpdatePresenceSettingsAsync(new UpdatePresenceSettingsRequest { Settings = new PresenceSettings { Visibility = PresenceVisibility.Everyone } }, w.Auth(a)).ResponseAsync),
 
+        // Notifications: a push target is the calling device's; this host configures no provider, so registering one is
+        // FAILED_PRECONDITION for everyone signed in. A mute is the caller's own, and harmless for a conversation they are not in.
+        ("NotificationsService.SetPushTarget", "Unauthenticated Unauthenticated FailedPrecondition FailedPrecondition FailedPrecondition FailedPrecondition", (w, a) => w.Notifications.SetPushTargetAsync(new SetPushTargetRequest { Fcm = new FcmTarget { RegistrationToken = "token" } }, w.Auth(a)).ResponseAsync),
+        ("NotificationsService.RemovePushTarget", "Unauthenticated Unauthenticated OK OK OK OK", (w, a) => w.Notifications.RemovePushTargetAsync(new RemovePushTargetRequest(), w.Auth(a)).ResponseAsync),
+        ("NotificationsService.ListPushTargets", "Unauthenticated Unauthenticated OK OK OK OK", (w, a) => w.Notifications.ListPushTargetsAsync(new ListPushTargetsRequest(), w.Auth(a)).ResponseAsync),
+        ("NotificationsService.SetMute", "Unauthenticated Unauthenticated OK OK OK OK", (w, a) => w.Notifications.SetMuteAsync(new SetMuteRequest { ConversationId = w.GroupId, Forever = true }, w.Auth(a)).ResponseAsync),
+        ("NotificationsService.ListMutes", "Unauthenticated Unauthenticated OK OK OK OK", (w, a) => w.Notifications.ListMutesAsync(new ListMutesRequest(), w.Auth(a)).ResponseAsync),
+
         // Events on a Connect stream (no stream opens without a valid token): refused on the stream, or answered.
         ("ClientEvent.send", "Unauthenticated Unauthenticated NotFound PermissionDenied OK OK", (w, a) => w.ConnectAsync(a, new ClientEvent { Send = new SendMessageRequest { ConversationId = w.GroupId, ClientMsgId = Guid.NewGuid().ToString(), Text = "hi" } })),
         ("ClientEvent.ack_delivered", "Unauthenticated Unauthenticated NotFound OK OK OK", (w, a) => w.ConnectAsync(a, new ClientEvent { AckDelivered = new AckDeliveredRequest { ConversationId = w.GroupId, Seq = w.MessageSeq } })),
@@ -86,7 +95,7 @@ public sealed class AuthorizationMatrixTests(ChatHostFixture host) : IClassFixtu
     [Fact]
     public void Every_RPC_and_every_stream_event_has_a_row()
     {
-        var services = new[] { IdentityService.Descriptor, ConversationService.Descriptor, ChatStreamService.Descriptor, ReceiptsService.Descriptor, PresenceService.Descriptor };
+        var services = new[] { IdentityService.Descriptor, ConversationService.Descriptor, ChatStreamService.Descriptor, ReceiptsService.Descriptor, PresenceService.Descriptor, NotificationsService.Descriptor };
         var expected = services.SelectMany(s => s.Methods).Select(m => $"{m.Service.Name}.{m.Name}")
             .Concat(ClientEvent.Descriptor.Oneofs.Single().Fields.Where(f => f.Name != "hello").Select(f => $"ClientEvent.{f.Name}"))
             .Order();
@@ -141,6 +150,8 @@ public sealed class AuthorizationMatrixTests(ChatHostFixture host) : IClassFixtu
         public ReceiptsService.ReceiptsServiceClient Receipts => Channel.Receipts();
 
         public PresenceService.PresenceServiceClient Presence => Channel.Presence();
+
+        public NotificationsService.NotificationsServiceClient Notifications => new(Channel);
 
         public TestSession Peer { get; private set; } = null!;
 

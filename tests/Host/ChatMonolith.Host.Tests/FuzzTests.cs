@@ -1,5 +1,6 @@
 using ChatMonolith.Protos.Identity.V1;
 using ChatMonolith.Protos.Messaging.V1;
+using ChatMonolith.Protos.Notifications.V1;
 using ChatMonolith.Protos.Presence.V1;
 using ChatMonolith.Protos.Receipts.V1;
 using ChatMonolith.Testing;
@@ -29,7 +30,7 @@ public sealed class FuzzTests(ChatHostFixture host) : IClassFixture<ChatHostFixt
     private static readonly HashSet<string> LeftOut = ["chat.identity.v1.IdentityService.Logout"];
 
     private static readonly List<MethodDescriptor> UnaryMethods =
-        new[] { IdentityService.Descriptor, ConversationService.Descriptor, ChatStreamService.Descriptor, ReceiptsService.Descriptor, PresenceService.Descriptor }
+        new[] { IdentityService.Descriptor, ConversationService.Descriptor, ChatStreamService.Descriptor, ReceiptsService.Descriptor, PresenceService.Descriptor, NotificationsService.Descriptor }
             .SelectMany(s => s.Methods)
             .Where(m => !m.IsClientStreaming && !m.IsServerStreaming && !LeftOut.Contains(m.FullName))
             .ToList();

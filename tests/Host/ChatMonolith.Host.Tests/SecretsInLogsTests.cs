@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using ChatMonolith.Protos.Identity.V1;
+using ChatMonolith.Protos.Notifications.V1;
 using ChatMonolith.Testing;
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,7 +19,7 @@ public sealed class SecretsInLogsTests(SecretsInLogsTests.CapturingHost host) : 
     public async Task Given_logins_registrations_and_refreshes_that_succeed_and_fail_When_every_level_is_logged_Then_no_secret_appears_and_no_client_error_is_an_Error()
     {
         var identity = host.Channel.Identity();
-        var secrets = new List<string> { CapturingHost.Key };
+        var secrets = new List<string> { CapturingHost.Key, CapturingHost.VapidPrivateKey };
         string Secret(string what)
         {
             var secret = $"{what}-{Guid.NewGuid():N}";
@@ -66,6 +67,27 @@ public sealed class SecretsInLogsTests(SecretsInLogsTests.CapturingHost host) : 
         await RpcAssert.FailsWithAsync(StatusCode.Unauthenticated, () => identity.ListDevicesAsync(
             new ListDevicesRequest(), TestSession.Bearer(Secret("not.a.token"))).ResponseAsync);
 
+        // Push registrations: an FCM token, a Web Push subscription (its endpoint and keys), and a refused one.
+        var notifications = new NotificationsService.NotificationsServiceClient(host.Channel);
+        var secondDevice = await identity.LoginAsync(Login(username, password, deviceName: "laptop"));
+        secrets.Add(secondDevice.Tokens.AccessToken);
+        secrets.Add(secondDevice.Tokens.RefreshToken);
+        var auth = TestSession.Bearer(secondDevice.Tokens.AccessToken);
+        var fcmToken = Secret("fcm");
+        await notifications.SetPushTargetAsync(new SetPushTargetRequest { Fcm = new FcmTarget { RegistrationToken = fcmToken } }, auth);
+        using var key = System.Security.Cryptography.ECDiffieHellman.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var point = key.ExportParameters(false).Q;
+        var subscription = new WebPushTarget
+        {
+            Endpoint = $"https://fcm.googleapis.com/fcm/send/{Secret("endpoint")}",
+            P256Dh = System.Buffers.Text.Base64Url.EncodeToString([0x04, .. point.X!, .. point.Y!]),
+            Auth = System.Buffers.Text.Base64Url.EncodeToString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)),
+        };
+        secrets.AddRange([subscription.P256Dh, subscription.Auth]);
+        await notifications.SetPushTargetAsync(new SetPushTargetRequest { WebPush = subscription }, auth);
+        await RpcAssert.FailsWithAsync(StatusCode.InvalidArgument, () => notifications.SetPushTargetAsync(
+            new SetPushTargetRequest { WebPush = new WebPushTarget(subscription) { Auth = "%" + Secret("auth") } }, auth).ResponseAsync);
+
         var lines = host.Lines.ToArray();
         // The capture works: the refused login above was logged, at Debug, by what it was.
         Assert.Contains(lines, l => l.Level == LogLevel.Debug && l.Text.Contains("INVALID_CREDENTIALS", StringComparison.Ordinal));
@@ -89,11 +111,17 @@ public sealed class SecretsInLogsTests(SecretsInLogsTests.CapturingHost host) : 
     {
         public static readonly string Key = $"signing-key-{Guid.NewGuid():N}";
 
+        public static readonly string VapidPrivateKey = $"vapid-private-{Guid.NewGuid():N}";
+
         public ConcurrentQueue<LogLine> Lines { get; } = new();
 
         protected override IEnumerable<KeyValuePair<string, string?>> Settings() =>
         [
             new("Identity:SigningKey", Key),
+            new("Notifications:Fcm:ServiceAccountFile", Path.Combine(Path.GetTempPath(), "fcm-service-account.json")),
+            new("Notifications:WebPush:VapidPublicKey", "BPublicKeyOfTheTestOnly"),
+            new("Notifications:WebPush:VapidPrivateKey", VapidPrivateKey),
+            new("Notifications:WebPush:Subject", "mailto:ops@example.com"),
             new("Logging:LogLevel:Default", "Trace"),
             new("Logging:LogLevel:Microsoft", "Trace"),
             new("Logging:LogLevel:Microsoft.AspNetCore", "Trace"),

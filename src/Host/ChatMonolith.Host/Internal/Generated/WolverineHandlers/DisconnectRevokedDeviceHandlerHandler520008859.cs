@@ -4,13 +4,13 @@ using ChatMonolith.Modules.Messaging.Delivery;
 
 namespace Internal.Generated.WolverineHandlers
 {
-    // START: DeviceRevokedHandler1099918242
+    // START: DisconnectRevokedDeviceHandlerHandler520008859
     [global::System.CodeDom.Compiler.GeneratedCode("JasperFx", "1.0.0")]
-    public sealed class DeviceRevokedHandler1099918242 : Wolverine.Runtime.Handlers.MessageHandler
+    public sealed class DisconnectRevokedDeviceHandlerHandler520008859 : Wolverine.Runtime.Handlers.MessageHandler
     {
         private readonly ChatMonolith.Modules.Messaging.Delivery.DeliveryRouter _deliveryRouter;
 
-        public DeviceRevokedHandler1099918242(ChatMonolith.Modules.Messaging.Delivery.DeliveryRouter deliveryRouter)
+        public DisconnectRevokedDeviceHandlerHandler520008859(ChatMonolith.Modules.Messaging.Delivery.DeliveryRouter deliveryRouter)
         {
             _deliveryRouter = deliveryRouter;
         }
@@ -30,7 +30,7 @@ namespace Internal.Generated.WolverineHandlers
         }
     }
 
-    // END: DeviceRevokedHandler1099918242
+    // END: DisconnectRevokedDeviceHandlerHandler520008859
     
     
 }

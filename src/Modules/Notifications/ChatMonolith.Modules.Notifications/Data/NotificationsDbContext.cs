@@ -1,0 +1,40 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace ChatMonolith.Modules.Notifications.Data;
+
+/// <summary>
+/// The Notifications module's tables, in the <c>notifications</c> schema, each distributed by <c>user_id</c>: what a
+/// push for a user needs is that user's targets and mutes. Public only for Wolverine's generated handler code
+/// (docs/adr/0003).
+/// </summary>
+public sealed class NotificationsDbContext(DbContextOptions<NotificationsDbContext> options) : DbContext(options)
+{
+    internal const string Schema = "notifications";
+
+    internal DbSet<PushTarget> PushTargets => Set<PushTarget>();
+
+    internal DbSet<Mute> Mutes => Set<Mute>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.HasDefaultSchema(Schema);
+
+        modelBuilder.Entity<PushTarget>(target =>
+        {
+            target.ToTable("push_targets");
+            target.HasKey(t => new { t.UserId, t.DeviceId });
+            target.Property(t => t.Provider).HasConversion<short>();
+            target.Property(t => t.ApnsEnvironment).HasConversion<short?>();
+            target.Property(t => t.Address).HasMaxLength(PushTarget.MaxAddressLength);
+            target.Property(t => t.ApnsTopic).HasMaxLength(PushTarget.MaxTopicLength);
+            target.Property(t => t.WebPushP256dh).HasMaxLength(128);
+            target.Property(t => t.WebPushAuth).HasMaxLength(64);
+        });
+
+        modelBuilder.Entity<Mute>(mute =>
+        {
+            mute.ToTable("mutes");
+            mute.HasKey(m => new { m.UserId, m.ConversationId });
+        });
+    }
+}
