@@ -30,6 +30,18 @@ public sealed class PushTargetTests(NotificationsHost host) : IClassFixture<Noti
     }
 
     [Fact]
+    public async Task Given_a_device_that_sets_its_target_ten_times_at_once_When_all_are_answered_Then_each_is_OK_and_it_has_one_target()
+    {
+        var alice = await host.Channel.RegisterAndLoginAsync();
+        var notifications = host.Channel.Notifications();
+
+        await Task.WhenAll(Enumerable.Range(0, 10).Select(i => notifications.SetPushTargetAsync(
+            new SetPushTargetRequest { Fcm = new FcmTarget { RegistrationToken = $"{FcmToken}{i}" } }, alice.Auth).ResponseAsync));
+
+        Assert.Equal(alice.DeviceId, Assert.Single((await notifications.ListPushTargetsAsync(new ListPushTargetsRequest(), alice.Auth)).Targets).DeviceId);
+    }
+
+    [Fact]
     public async Task Given_two_devices_with_targets_When_listing_Then_the_user_sees_both_and_another_user_sees_none()
     {
         var phone = await host.Channel.RegisterAndLoginAsync();

@@ -21,24 +21,21 @@ public static class SetPushTargetHandler
         SetPushTarget command, NotificationsDbContext db, PushTargetRules rules, TimeProvider clock, CancellationToken cancellationToken)
     {
         var target = rules.Check(command);
-        var now = clock.GetUtcNow();
-        var existing = await db.PushTargets.SingleOrDefaultAsync(
-            t => t.UserId == command.Caller.UserId && t.DeviceId == command.Caller.DeviceId, cancellationToken);
-        if (existing is null)
-        {
-            existing = new PushTarget { UserId = command.Caller.UserId, DeviceId = command.Caller.DeviceId };
-            db.PushTargets.Add(existing);
-        }
-
-        existing.Provider = target.Provider;
-        existing.Address = target.Address;
-        existing.ApnsTopic = target.ApnsTopic;
-        existing.ApnsEnvironment = target.ApnsEnvironment;
-        existing.WebPushP256dh = target.WebPushP256dh;
-        existing.WebPushAuth = target.WebPushAuth;
-        existing.UpdatedAt = now;
-        await db.SaveChangesAsync(cancellationToken);
-        return PushTargetView.Of(existing);
+        target.UpdatedAt = clock.GetUtcNow();
+        // An upsert: a device that sets its target twice at once (two app starts) keeps one, the later.
+        await db.Database.ExecuteSqlAsync(
+            $"""
+            INSERT INTO notifications.push_targets
+                (user_id, device_id, provider, address, apns_topic, apns_environment, web_push_p256dh, web_push_auth, updated_at)
+            VALUES ({target.UserId}, {target.DeviceId}, {(short)target.Provider}, {target.Address}, {target.ApnsTopic}, {(short?)target.ApnsEnvironment},
+                {target.WebPushP256dh}, {target.WebPushAuth}, {target.UpdatedAt})
+            ON CONFLICT (user_id, device_id) DO UPDATE SET
+                provider = EXCLUDED.provider, address = EXCLUDED.address, apns_topic = EXCLUDED.apns_topic,
+                apns_environment = EXCLUDED.apns_environment, web_push_p256dh = EXCLUDED.web_push_p256dh,
+                web_push_auth = EXCLUDED.web_push_auth, updated_at = EXCLUDED.updated_at
+            """,
+            cancellationToken);
+        return PushTargetView.Of(target);
     }
 }
 
@@ -77,7 +74,7 @@ public sealed partial class PushTargetRules
 
         var address = command.Address.Reveal();
         var validator = new Validator();
-        var target = new PushTarget { Provider = provider, Address = address };
+        var target = new PushTarget { UserId = command.Caller.UserId, DeviceId = command.Caller.DeviceId, Provider = provider, Address = address };
         switch (provider)
         {
             case PushProvider.Fcm:
