@@ -83,14 +83,13 @@ public class ChatHostFixture : IAsyncLifetime
             // Pre-generated Wolverine code only: a stale Internal/Generated fails here rather than compiling slowly in production.
             ["Wolverine:CodeGeneration"] = "Static",
             ["Logging:LogLevel:Default"] = "Warning",
-            // Tests send in bursts far above the seed's 100 a minute; the limit's own tests set it low.
-            ["Messaging:SendsPerUser"] = "1000000",
-            ["Messaging:GroupCreationsPerUser"] = "1000000",
-            ["Identity:RegistrationsPerAddress"] = "1000000",
-            ["Identity:LoginAttemptsPerAddress"] = "1000000",
-            ["Identity:FailedLoginsPerAccount"] = "1000000",
             ["Logging:Console:FormatterName"] = "simple",
         };
+        foreach (var (key, value) in TestLimits.Raised)
+        {
+            settings[key] = value;
+        }
+
         foreach (var (key, value) in Settings())
         {
             settings[key] = value;

@@ -75,14 +75,9 @@ public sealed class HostProcess : IAsyncDisposable
             ["Identity:PasswordHashIterations"] = "10000",
             ["Wolverine:CodeGeneration"] = "Static",
             ["Logging:LogLevel:Default"] = "Warning",
-            ["Messaging:SendsPerUser"] = "1000000",
-            ["Messaging:GroupCreationsPerUser"] = "1000000",
-            ["Identity:RegistrationsPerAddress"] = "1000000",
-            ["Identity:LoginAttemptsPerAddress"] = "1000000",
-            ["Identity:FailedLoginsPerAccount"] = "1000000",
             ["Logging:Console:FormatterName"] = "simple",
         };
-        foreach (var (key, value) in settings)
+        foreach (var (key, value) in TestLimits.Raised.Concat(settings))
         {
             environment[key] = value;
         }

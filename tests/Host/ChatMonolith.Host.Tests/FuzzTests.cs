@@ -24,8 +24,6 @@ public sealed class FuzzTests(ChatHostFixture host) : IClassFixture<ChatHostFixt
     private const int UnaryIterations = 400;
     private const int StreamIterations = 60;
 
-    private static readonly Marshaller<byte[]> Raw = Marshallers.Create<byte[]>(b => b, b => b);
-
     // Calls that would end the session every later call relies on are left out: the rest is every unary RPC.
     private static readonly HashSet<string> LeftOut = ["chat.identity.v1.IdentityService.Logout"];
 
@@ -46,7 +44,7 @@ public sealed class FuzzTests(ChatHostFixture host) : IClassFixture<ChatHostFixt
         {
             var descriptor = UnaryMethods[method];
             var bytes = Mutate(Fill(descriptor.InputType, new Choices(choices, world), depth: 0).ToByteArray(), choices, mutation);
-            var call = new Method<byte[], byte[]>(MethodType.Unary, descriptor.Service.FullName, descriptor.Name, Raw, Raw);
+            var call = RawCalls.Method(MethodType.Unary, descriptor.Service.FullName, descriptor.Name);
             try
             {
                 await invoker.AsyncUnaryCall(call, null, new CallOptions(world.Member.Auth, DateTime.UtcNow.AddSeconds(15)), bytes).ResponseAsync;
@@ -71,7 +69,7 @@ public sealed class FuzzTests(ChatHostFixture host) : IClassFixture<ChatHostFixt
     {
         var world = await WorldAsync();
         var invoker = host.Channel.CreateCallInvoker();
-        var connect = new Method<byte[], byte[]>(MethodType.DuplexStreaming, ChatStreamService.Descriptor.FullName, "Connect", Raw, Raw);
+        var connect = RawCalls.Method(MethodType.DuplexStreaming, ChatStreamService.Descriptor.FullName, "Connect");
 
         await Gen.Select(Gen.UInt.Array[24], Gen.Int[0, 3], Gen.Int[1, 4]).SampleAsync(async (choices, mutation, count) =>
         {

@@ -14,13 +14,11 @@ namespace ChatMonolith.Host.Tests;
 /// </summary>
 public sealed class MalformedRequestTests(ChatHostFixture host) : IClassFixture<ChatHostFixture>
 {
-    private static readonly Marshaller<byte[]> Raw = Marshallers.Create<byte[]>(b => b, b => b);
-
     private static readonly Method<byte[], byte[]> RawLogin =
-        new(MethodType.Unary, IdentityService.Descriptor.FullName, "Login", Raw, Raw);
+        RawCalls.Method(MethodType.Unary, IdentityService.Descriptor.FullName, "Login");
 
     private static readonly Method<byte[], byte[]> RawConnect =
-        new(MethodType.DuplexStreaming, ChatStreamService.Descriptor.FullName, "Connect", Raw, Raw);
+        RawCalls.Method(MethodType.DuplexStreaming, ChatStreamService.Descriptor.FullName, "Connect");
 
     public static TheoryData<string> Kinds => ["invalid UTF-8", "invalid wire type", "truncated"];
 

@@ -75,14 +75,7 @@ public sealed class SecretsInLogsTests(SecretsInLogsTests.CapturingHost host) : 
         var auth = TestSession.Bearer(secondDevice.Tokens.AccessToken);
         var fcmToken = Secret("fcm");
         await notifications.SetPushTargetAsync(new SetPushTargetRequest { Fcm = new FcmTarget { RegistrationToken = fcmToken } }, auth);
-        using var key = System.Security.Cryptography.ECDiffieHellman.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
-        var point = key.ExportParameters(false).Q;
-        var subscription = new WebPushTarget
-        {
-            Endpoint = $"https://fcm.googleapis.com/fcm/send/{Secret("endpoint")}",
-            P256Dh = System.Buffers.Text.Base64Url.EncodeToString([0x04, .. point.X!, .. point.Y!]),
-            Auth = System.Buffers.Text.Base64Url.EncodeToString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)),
-        };
+        var subscription = WebPushSubscriptions.Create($"https://fcm.googleapis.com/fcm/send/{Secret("endpoint")}");
         secrets.AddRange([subscription.P256Dh, subscription.Auth]);
         await notifications.SetPushTargetAsync(new SetPushTargetRequest { WebPush = subscription }, auth);
         await RpcAssert.FailsWithAsync(StatusCode.InvalidArgument, () => notifications.SetPushTargetAsync(

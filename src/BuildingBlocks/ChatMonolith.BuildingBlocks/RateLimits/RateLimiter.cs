@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using ChatMonolith.BuildingBlocks.Errors;
 using StackExchange.Redis;
 
 namespace ChatMonolith.BuildingBlocks.RateLimits;
@@ -73,6 +74,26 @@ public sealed class RateLimiter(IDatabase redis, IConnectionMultiplexer connecti
         }
     }
 
+    /// <summary>
+    /// Takes one permit, or refuses the request: RESOURCE_EXHAUSTED with <paramref name="reason"/>, a message that
+    /// says <paramref name="what"/> and when to try again, and that time as RetryInfo.
+    /// </summary>
+    public async ValueTask TakeOrRefuseAsync(RateLimit limit, string key, string reason, string what)
+    {
+        if (await TryTakeAsync(limit, key) is { } retryAfter)
+        {
+            throw Refusal(reason, what, retryAfter);
+        }
+    }
+
+    /// <summary>The refusal of a used-up limit, with when to retry, in words and as RetryInfo.</summary>
+    public static ChatException Refusal(string reason, string what, TimeSpan retryAfter) =>
+        ChatException.RateLimited(reason, $"{what}; try again in {InWords(retryAfter)}.", retryAfter);
+
+    private static string InWords(TimeSpan wait) => wait < TimeSpan.FromMinutes(2)
+        ? $"{Math.Max(1, Math.Ceiling(wait.TotalSeconds)):0} s"
+        : $"{Math.Ceiling(wait.TotalMinutes):0} min";
+
     /// <summary>Tells whether <paramref name="key"/> has used up <paramref name="limit"/>, without taking a permit.</summary>
     public async ValueTask<TimeSpan?> ExhaustedAsync(RateLimit limit, string key)
     {
@@ -85,14 +106,9 @@ public sealed class RateLimiter(IDatabase redis, IConnectionMultiplexer connecti
         {
             try
             {
-                var value = await redis.StringGetAsync(Key(limit, key));
-                if (value.TryParse(out long count) && count >= limit.Permits)
-                {
-                    var ttl = await redis.KeyTimeToLiveAsync(Key(limit, key));
-                    return ttl ?? limit.Window;
-                }
-
-                return null;
+                // The count and the window's time left in one round trip.
+                var counted = await redis.StringGetWithExpiryAsync(Key(limit, key));
+                return counted.Value.TryParse(out long count) && count >= limit.Permits ? counted.Expiry ?? limit.Window : null;
             }
             catch (Exception e) when (e is RedisException or TimeoutException)
             {

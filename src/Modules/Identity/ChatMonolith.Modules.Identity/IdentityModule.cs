@@ -4,7 +4,7 @@ using ChatMonolith.BuildingBlocks.Persistence;
 using ChatMonolith.BuildingBlocks.RateLimits;
 using ChatMonolith.BuildingBlocks.Security;
 using ChatMonolith.Modules.Identity.Data;
-using ChatMonolith.Modules.Identity.Features.Login;
+using ChatMonolith.Modules.Identity.Features.Limits;
 using ChatMonolith.Modules.Identity.Grpc;
 using ChatMonolith.Modules.Identity.Tokens;
 using Microsoft.AspNetCore.Authentication;

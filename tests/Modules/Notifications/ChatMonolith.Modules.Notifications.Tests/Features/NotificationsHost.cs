@@ -26,16 +26,4 @@ internal static class NotificationsClient
 {
     public static NotificationsService.NotificationsServiceClient Notifications(this GrpcChannel channel) => new(channel);
 
-    /// <summary>A Web Push subscription's keys as a browser makes them: a P-256 point (65 bytes, 0x04 first) and 16 bytes.</summary>
-    public static WebPushTarget Subscription(string endpoint)
-    {
-        using var key = System.Security.Cryptography.ECDiffieHellman.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
-        var point = key.ExportParameters(false).Q;
-        return new WebPushTarget
-        {
-            Endpoint = endpoint,
-            P256Dh = System.Buffers.Text.Base64Url.EncodeToString([0x04, .. point.X!, .. point.Y!]),
-            Auth = System.Buffers.Text.Base64Url.EncodeToString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)),
-        };
-    }
 }

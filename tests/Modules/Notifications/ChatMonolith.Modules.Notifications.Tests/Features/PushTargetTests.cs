@@ -18,7 +18,7 @@ public sealed class PushTargetTests(NotificationsHost host) : IClassFixture<Noti
         var fcm = await notifications.SetPushTargetAsync(new SetPushTargetRequest { Fcm = new FcmTarget { RegistrationToken = FcmToken } }, alice.Auth);
         Assert.Equal((alice.DeviceId, PushProvider.Fcm), (fcm.Target.DeviceId, fcm.Target.Provider));
 
-        var subscription = NotificationsClient.Subscription("https://fcm.googleapis.com/fcm/send/abc:def");
+        var subscription = WebPushSubscriptions.Create("https://fcm.googleapis.com/fcm/send/abc:def");
         await notifications.SetPushTargetAsync(new SetPushTargetRequest { WebPush = subscription }, alice.Auth);
         var listed = Assert.Single((await notifications.ListPushTargetsAsync(new ListPushTargetsRequest(), alice.Auth)).Targets);
         Assert.Equal((alice.DeviceId, PushProvider.WebPush, "fcm.googleapis.com"), (listed.DeviceId, listed.Provider, listed.Detail));
@@ -49,7 +49,7 @@ public sealed class PushTargetTests(NotificationsHost host) : IClassFixture<Noti
         var stranger = await host.Channel.RegisterAndLoginAsync();
         var notifications = host.Channel.Notifications();
         await notifications.SetPushTargetAsync(new SetPushTargetRequest { Fcm = new FcmTarget { RegistrationToken = FcmToken } }, phone.Auth);
-        await notifications.SetPushTargetAsync(new SetPushTargetRequest { WebPush = NotificationsClient.Subscription("https://updates.push.services.mozilla.com/wpush/v2/x") }, laptop.Auth);
+        await notifications.SetPushTargetAsync(new SetPushTargetRequest { WebPush = WebPushSubscriptions.Create("https://updates.push.services.mozilla.com/wpush/v2/x") }, laptop.Auth);
 
         var mine = await notifications.ListPushTargetsAsync(new ListPushTargetsRequest(), laptop.Auth);
         Assert.Equal(new[] { phone.DeviceId, laptop.DeviceId }.Order(), mine.Targets.Select(t => t.DeviceId).Order());
@@ -112,7 +112,7 @@ public sealed class PushTargetTests(NotificationsHost host) : IClassFixture<Noti
     {
         var alice = await host.Channel.RegisterAndLoginAsync();
         var notifications = host.Channel.Notifications();
-        var good = NotificationsClient.Subscription("https://fcm.googleapis.com/fcm/send/x");
+        var good = WebPushSubscriptions.Create("https://fcm.googleapis.com/fcm/send/x");
         var request = what switch
         {
             "no target" => new SetPushTargetRequest(),

@@ -2,6 +2,7 @@ using ChatMonolith.BuildingBlocks.Errors;
 using ChatMonolith.BuildingBlocks.Security;
 using ChatMonolith.Modules.Identity.Contracts;
 using ChatMonolith.Modules.Identity.Data;
+using ChatMonolith.Modules.Identity.Features.Limits;
 using ChatMonolith.Modules.Identity.Features.Register;
 using ChatMonolith.Modules.Identity.Tokens;
 using Microsoft.AspNetCore.Identity;

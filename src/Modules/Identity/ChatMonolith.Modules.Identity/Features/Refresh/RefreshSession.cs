@@ -54,7 +54,8 @@ public static class RefreshSessionHandler
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.ReplacedAt, now), cancellationToken);
         if (retired == 0)
         {
-            var rotatedAt = await db.RefreshTokens.AsNoTracking()
+            // Read first already when this is a retry after the answer; read again when it was rotated meanwhile.
+            var rotatedAt = token.ReplacedAt ?? await db.RefreshTokens.AsNoTracking()
                 .Where(t => t.UserId == userId && t.TokenHash == hash)
                 .Select(t => t.ReplacedAt)
                 .SingleAsync(cancellationToken);

@@ -52,12 +52,7 @@ public sealed class GroupLimits
     internal int MaxGroupSize { get; }
 
     /// <summary>Takes one of the user's group creations, or refuses it with when to retry.</summary>
-    internal async Task TakeCreationAsync(Guid userId)
-    {
-        if (await _limiter.TryTakeAsync(_creations, userId.ToString("N")) is { } retryAfter)
-        {
-            throw ChatException.RateLimited("GROUP_CREATION_RATE_LIMITED",
-                $"At most {_creations.Permits} new groups per {_creations.Window.TotalMinutes:0} minutes; try again in {Math.Ceiling(retryAfter.TotalMinutes):0} min.", retryAfter);
-        }
-    }
+    internal ValueTask TakeCreationAsync(Guid userId) =>
+        _limiter.TakeOrRefuseAsync(_creations, userId.ToString("N"), "GROUP_CREATION_RATE_LIMITED",
+            $"At most {_creations.Permits} new groups per {_creations.Window.TotalMinutes:0} minutes");
 }

@@ -1,4 +1,3 @@
-using ChatMonolith.BuildingBlocks.Errors;
 using ChatMonolith.BuildingBlocks.RateLimits;
 using Microsoft.Extensions.Options;
 
@@ -12,12 +11,6 @@ internal sealed class SendLimit(RateLimiter limiter, IOptions<MessagingOptions> 
     private readonly RateLimit _limit = new("sends", options.Value.SendsPerUser, options.Value.SendsPerUserWindow, options.Value.SendsPerUserLease);
 
     /// <summary>Takes one send of <paramref name="userId"/>'s budget, or refuses it with RESOURCE_EXHAUSTED and when to retry.</summary>
-    public async ValueTask TakeAsync(Guid userId)
-    {
-        if (await limiter.TryTakeAsync(_limit, userId.ToString("N")) is { } retryAfter)
-        {
-            throw ChatException.RateLimited(Reason,
-                $"At most {_limit.Permits} messages per {_limit.Window.TotalSeconds:0} s; try again in {Math.Ceiling(retryAfter.TotalSeconds):0} s.", retryAfter);
-        }
-    }
+    public ValueTask TakeAsync(Guid userId) =>
+        limiter.TakeOrRefuseAsync(_limit, userId.ToString("N"), Reason, $"At most {_limit.Permits} messages per {_limit.Window.TotalSeconds:0} s");
 }

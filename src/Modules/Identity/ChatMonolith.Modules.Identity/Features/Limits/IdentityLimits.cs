@@ -1,8 +1,7 @@
-using ChatMonolith.BuildingBlocks.Errors;
 using ChatMonolith.BuildingBlocks.RateLimits;
 using Microsoft.Extensions.Options;
 
-namespace ChatMonolith.Modules.Identity.Features.Login;
+namespace ChatMonolith.Modules.Identity.Features.Limits;
 
 /// <summary>
 /// The limits of logins and registrations (<see cref="IdentityOptions"/>), held across hosts in Redis: attempts per
@@ -30,28 +29,16 @@ public sealed class IdentityLimits
     /// <summary>Takes a login attempt of the address, and refuses one for an account that failed too often.</summary>
     internal async Task BeforeLoginAsync(string source, string username)
     {
-        if (await _limiter.TryTakeAsync(_loginsPerAddress, source) is { } fromAddress)
-        {
-            throw Refused("LOGIN_RATE_LIMITED", "Too many login attempts from this address", fromAddress);
-        }
-
+        await _limiter.TakeOrRefuseAsync(_loginsPerAddress, source, "LOGIN_RATE_LIMITED", "Too many login attempts from this address");
         if (await _limiter.ExhaustedAsync(_failuresPerAccount, username) is { } forAccount)
         {
-            throw Refused("LOGIN_RATE_LIMITED", "Too many wrong passwords for this account", forAccount);
+            throw RateLimiter.Refusal("LOGIN_RATE_LIMITED", "Too many wrong passwords for this account", forAccount);
         }
     }
 
     /// <summary>Counts a wrong password (or an unknown user) against the username.</summary>
     internal async Task FailedLoginAsync(string username) => await _limiter.TryTakeAsync(_failuresPerAccount, username);
 
-    internal async Task BeforeRegistrationAsync(string source)
-    {
-        if (await _limiter.TryTakeAsync(_registrationsPerAddress, source) is { } retryAfter)
-        {
-            throw Refused("REGISTRATION_RATE_LIMITED", "Too many registrations from this address", retryAfter);
-        }
-    }
-
-    private static ChatException Refused(string reason, string what, TimeSpan retryAfter) =>
-        ChatException.RateLimited(reason, $"{what}; try again in {Math.Ceiling(retryAfter.TotalSeconds):0} s.", retryAfter);
+    internal ValueTask BeforeRegistrationAsync(string source) =>
+        _limiter.TakeOrRefuseAsync(_registrationsPerAddress, source, "REGISTRATION_RATE_LIMITED", "Too many registrations from this address");
 }
