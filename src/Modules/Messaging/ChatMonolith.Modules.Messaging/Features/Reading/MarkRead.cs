@@ -1,5 +1,6 @@
 using ChatMonolith.BuildingBlocks.Errors;
 using ChatMonolith.BuildingBlocks.Security;
+using ChatMonolith.Modules.Messaging.Contracts;
 using ChatMonolith.Modules.Receipts.Contracts;
 using ChatMonolith.Modules.Messaging.Data;
 using Microsoft.EntityFrameworkCore;
@@ -14,7 +15,8 @@ public sealed record ReadPosition(long ReadSeq, long UnreadCount, RecordRead Rec
 
 public static class MarkReadHandler
 {
-    public static async Task<ReadPosition> Handle(MarkRead command, MessagingDbContext db, CancellationToken cancellationToken)
+    /// <summary>Moves the read position forward, and tells other modules (<see cref="ConversationRead"/>) when it moved.</summary>
+    public static async Task<(ReadPosition, ConversationRead?)> Handle(MarkRead command, MessagingDbContext db, CancellationToken cancellationToken)
     {
         var (conversation, member) = await Membership.RequireReaderAsync(db, command.ConversationId, command.Caller.UserId, cancellationToken);
         var visibleUpTo = member.VisibleUpTo(conversation.LastSeq);
@@ -25,13 +27,21 @@ public static class MarkReadHandler
 
         // Forward only: a stale mark from a slower device changes nothing.
         var readSeq = Math.Max(member.ReadSeq, command.Seq);
-        if (readSeq > member.ReadSeq)
+        var position = new ReadPosition(readSeq, Math.Max(0, visibleUpTo - readSeq), new RecordRead(command.ConversationId, command.Caller.UserId, readSeq));
+        if (readSeq == member.ReadSeq)
         {
-            await db.Members
-                .Where(m => m.ConversationId == command.ConversationId && m.UserId == command.Caller.UserId && m.ReadSeq < readSeq)
-                .ExecuteUpdateAsync(s => s.SetProperty(m => m.ReadSeq, readSeq), cancellationToken);
+            return (position, null);
         }
 
-        return new ReadPosition(readSeq, Math.Max(0, visibleUpTo - readSeq), new RecordRead(command.ConversationId, command.Caller.UserId, readSeq));
+        var moved = await db.Members
+            .Where(m => m.ConversationId == command.ConversationId && m.UserId == command.Caller.UserId && m.ReadSeq < readSeq)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.ReadSeq, readSeq), cancellationToken);
+        if (moved == 0)
+        {
+            return (position, null);
+        }
+
+        var unread = await UnreadCounts.OfAsync(db, [command.Caller.UserId], cancellationToken);
+        return (position, new ConversationRead(command.Caller.UserId, command.ConversationId, readSeq, unread.Sum(u => u.Count)));
     }
 }
