@@ -18,4 +18,12 @@ public static class WebPushSubscriptions
             Auth = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16)),
         };
     }
+
+    /// <summary>A VAPID key pair (P-256, base64url: the 65-byte public point and the 32-byte private scalar), as `web-push generate-vapid-keys` makes one.</summary>
+    public static (string PublicKey, string PrivateKey) VapidKeys()
+    {
+        using var vapid = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var key = vapid.ExportParameters(includePrivateParameters: true);
+        return (Base64Url.EncodeToString([0x04, .. key.Q.X!, .. key.Q.Y!]), Base64Url.EncodeToString(key.D!));
+    }
 }

@@ -104,7 +104,9 @@ public sealed class SecretsInLogsTests(SecretsInLogsTests.CapturingHost host) : 
     {
         public static readonly string Key = $"signing-key-{Guid.NewGuid():N}";
 
-        public static readonly string VapidPrivateKey = $"vapid-private-{Guid.NewGuid():N}";
+        private static readonly (string Public, string Private) Vapid = WebPushSubscriptions.VapidKeys();
+
+        public static readonly string VapidPrivateKey = Vapid.Private;
 
         public ConcurrentQueue<LogLine> Lines { get; } = new();
 
@@ -112,7 +114,7 @@ public sealed class SecretsInLogsTests(SecretsInLogsTests.CapturingHost host) : 
         [
             new("Identity:SigningKey", Key),
             new("Notifications:Fcm:ServiceAccountFile", Path.Combine(Path.GetTempPath(), "fcm-service-account.json")),
-            new("Notifications:WebPush:VapidPublicKey", "BPublicKeyOfTheTestOnly"),
+            new("Notifications:WebPush:VapidPublicKey", Vapid.Public),
             new("Notifications:WebPush:VapidPrivateKey", VapidPrivateKey),
             new("Notifications:WebPush:Subject", "mailto:ops@example.com"),
             new("Logging:LogLevel:Default", "Trace"),

@@ -15,6 +15,10 @@ public sealed class NotificationsDbContext(DbContextOptions<NotificationsDbConte
 
     internal DbSet<Mute> Mutes => Set<Mute>();
 
+    internal DbSet<PushWindow> PushWindows => Set<PushWindow>();
+
+    internal DbSet<Sender> Senders => Set<Sender>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.HasDefaultSchema(Schema);
@@ -35,6 +39,23 @@ public sealed class NotificationsDbContext(DbContextOptions<NotificationsDbConte
         {
             mute.ToTable("mutes");
             mute.HasKey(m => new { m.UserId, m.ConversationId });
+        });
+
+        modelBuilder.Entity<PushWindow>(window =>
+        {
+            window.ToTable("push_windows");
+            window.HasKey(w => new { w.UserId, w.DeviceId, w.ConversationId });
+            window.Property(w => w.Kind).HasConversion<short>();
+            window.Property(w => w.State).HasConversion<short>();
+            // The dispatcher's claim: pushes that are due, and claims left by a dispatcher that stopped.
+            window.HasIndex(w => new { w.State, w.DueAt });
+        });
+
+        modelBuilder.Entity<Sender>(sender =>
+        {
+            sender.ToTable("senders");
+            sender.HasKey(x => x.UserId);
+            sender.Property(x => x.DisplayName).HasMaxLength(Sender.MaxDisplayNameLength);
         });
     }
 }

@@ -91,6 +91,102 @@ namespace ChatMonolith.Modules.Notifications.Data.Migrations
 
                     b.ToTable("push_targets", "notifications");
                 });
+
+            modelBuilder.Entity("ChatMonolith.Modules.Notifications.Data.PushWindow", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<Guid>("DeviceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("device_id");
+
+                    b.Property<Guid>("ConversationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("conversation_id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<long>("Badge")
+                        .HasColumnType("bigint")
+                        .HasColumnName("badge");
+
+                    b.Property<Guid?>("ClaimId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("claim_id");
+
+                    b.Property<DateTimeOffset?>("ClaimedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("claimed_at");
+
+                    b.Property<DateTimeOffset>("DueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("due_at");
+
+                    b.Property<short>("Kind")
+                        .HasColumnType("smallint")
+                        .HasColumnName("kind");
+
+                    b.Property<long>("LastSeq")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_seq");
+
+                    b.Property<string>("Preview")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("preview");
+
+                    b.Property<Guid>("SenderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sender_id");
+
+                    b.Property<bool>("Shown")
+                        .HasColumnType("boolean")
+                        .HasColumnName("shown");
+
+                    b.Property<short>("State")
+                        .HasColumnType("smallint")
+                        .HasColumnName("state");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("title");
+
+                    b.Property<long>("Unread")
+                        .HasColumnType("bigint")
+                        .HasColumnName("unread");
+
+                    b.HasKey("UserId", "DeviceId", "ConversationId")
+                        .HasName("pk_push_windows");
+
+                    b.HasIndex("State", "DueAt")
+                        .HasDatabaseName("ix_push_windows_state_due_at");
+
+                    b.ToTable("push_windows", "notifications");
+                });
+
+            modelBuilder.Entity("ChatMonolith.Modules.Notifications.Data.Sender", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("DisplayName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("display_name");
+
+                    b.HasKey("UserId")
+                        .HasName("pk_senders");
+
+                    b.ToTable("senders", "notifications");
+                });
 #pragma warning restore 612, 618
         }
     }

@@ -119,6 +119,9 @@ public sealed partial class PushTargetRules
         _ => "Web Push",
     };
 
+    /// <summary>Whether pushes may go to this endpoint: an https URL at an allowed push service.</summary>
+    internal bool IsAllowedEndpoint(string endpoint) => EndpointProblem(endpoint) is null;
+
     /// <summary>Null when the endpoint is an https URL of an allowed push service; otherwise what is wrong with it.</summary>
     private string? EndpointProblem(string endpoint)
     {

@@ -1,0 +1,131 @@
+using System.Text.Json;
+using ChatMonolith.Protos.Notifications.V1;
+using ChatMonolith.Testing;
+
+namespace ChatMonolith.Modules.Notifications.Tests.Features;
+
+/// <summary>Pushes through FCM HTTP v1 to devices that no live stream reached, checked at a fake FCM that verifies the OAuth2 assertion.</summary>
+public sealed class FcmPushTests(PushHost host) : IClassFixture<PushHost>
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public async Task Given_an_offline_device_with_an_FCM_token_When_a_message_is_sent_Then_FCM_gets_one_push_with_the_collapse_key_conversation_and_seq()
+    {
+        var alice = await host.Channel.RegisterAndLoginAsync();
+        var bob = await host.Channel.RegisterAndLoginAsync();
+        var token = await SetTokenAsync(bob);
+        var chat = await host.Channel.OpenDirectChatAsync(alice, bob);
+
+        var accepted = await host.Channel.SendAsync(alice, chat.ConversationId, "Lunch at noon?");
+
+        var push = await NextPushAsync(token);
+        var conversation = Guid.Parse(chat.ConversationId).ToString("N");
+        Assert.Equal(conversation, push.GetProperty("android").GetProperty("collapse_key").GetString());
+        Assert.Equal("HIGH", push.GetProperty("android").GetProperty("priority").GetString());
+        var data = push.GetProperty("data");
+        // The unread count is the conversation list's: the chat's opening entry counts too, so it is the seq here.
+        Assert.Equal(("message", chat.ConversationId, accepted.Seq.ToString(), accepted.Seq.ToString()),
+            (data.GetProperty("type").GetString(), data.GetProperty("conversation_id").GetString(), data.GetProperty("seq").GetString(), data.GetProperty("unread").GetString()));
+        var notification = push.GetProperty("android").GetProperty("notification");
+        Assert.Equal((alice.Username, "Lunch at noon?", conversation),
+            (notification.GetProperty("title").GetString(), notification.GetProperty("body").GetString(), notification.GetProperty("tag").GetString()));
+        Assert.Empty(host.Fcm.Refusals);
+    }
+
+    [Fact]
+    public async Task Given_twenty_messages_in_one_window_When_it_closes_Then_each_offline_device_gets_one_push_with_the_count_and_a_read_elsewhere_clears_it()
+    {
+        var alice = await host.Channel.RegisterAndLoginAsync();
+        var bob = await host.Channel.RegisterAndLoginAsync();
+        var token = await SetTokenAsync(bob);
+        var bobsLaptop = await host.Channel.LoginAsync(bob.Username, "laptop");
+        var chat = await host.Channel.OpenDirectChatAsync(alice, bob);
+
+        var sent = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => host.Channel.SendAsync(alice, chat.ConversationId, $"message {i}")));
+        var last = sent.Max(s => s.Seq);
+
+        var push = await NextPushAsync(token);
+        var data = push.GetProperty("data");
+        // One push for all twenty; its count is the conversation list's (the chat's opening entry counts too).
+        Assert.Equal((last.ToString(), last.ToString(), last.ToString()), (data.GetProperty("seq").GetString(), data.GetProperty("unread").GetString(), data.GetProperty("badge").GetString()));
+        Assert.Equal(last, push.GetProperty("android").GetProperty("notification").GetProperty("notification_count").GetInt32());
+
+        await host.Channel.Streams().MarkReadAsync(new Protos.Messaging.V1.MarkReadRequest { ConversationId = chat.ConversationId, Seq = last }, bobsLaptop.Auth);
+
+        var clear = await NextPushAsync(token);
+        var cleared = clear.GetProperty("data");
+        Assert.Equal(("clear", chat.ConversationId, "0"), (cleared.GetProperty("type").GetString(), cleared.GetProperty("conversation_id").GetString(), cleared.GetProperty("badge").GetString()));
+        Assert.False(clear.GetProperty("android").TryGetProperty("notification", out _));
+    }
+
+    [Fact]
+    public async Task Given_one_device_online_and_one_offline_When_a_message_is_sent_Then_only_the_offline_one_gets_a_push()
+    {
+        var alice = await host.Channel.RegisterAndLoginAsync();
+        var bob = await host.Channel.RegisterAndLoginAsync();
+        var phoneToken = await SetTokenAsync(bob);
+        var laptop = await host.Channel.LoginAsync(bob.Username, "laptop");
+        await SetTokenAsync(laptop);
+        var chat = await host.Channel.OpenDirectChatAsync(alice, bob);
+        await using var laptopStream = await DeviceStream.ConnectAsync(host.Channel, laptop);
+        await laptopStream.CaughtUpAsync();
+
+        var accepted = await host.Channel.SendAsync(alice, chat.ConversationId, "only the phone is asleep");
+
+        Assert.Equal(accepted.Seq.ToString(), (await NextPushAsync(phoneToken)).GetProperty("data").GetProperty("seq").GetString());
+        Assert.Single(await laptopStream.MessagesAsync(chat.ConversationId, 1));
+        // Both devices were decided on in one transaction: the phone's push exists, so the laptop's absence is final.
+        Assert.Equal(0L, await host.ScalarAsync<long>(
+            "SELECT count(*) FROM notifications.push_windows WHERE device_id = @device", ("device", Guid.Parse(laptop.DeviceId))));
+    }
+
+    [Fact]
+    public async Task Given_FCM_answers_503_twice_When_a_push_is_due_Then_it_is_delivered_once_on_the_third_attempt()
+    {
+        var alice = await host.Channel.RegisterAndLoginAsync();
+        var bob = await host.Channel.RegisterAndLoginAsync();
+        var token = await SetTokenAsync(bob);
+        var chat = await host.Channel.OpenDirectChatAsync(alice, bob);
+        host.Fcm.AnswerNext(token, 503, 503);
+
+        var accepted = await host.Channel.SendAsync(alice, chat.ConversationId, "third time lucky");
+
+        Assert.Equal(accepted.Seq.ToString(), (await NextPushAsync(token)).GetProperty("data").GetProperty("seq").GetString());
+        Assert.Equal(3, host.Fcm.RequestsFor(token));
+    }
+
+    private async Task<string> SetTokenAsync(TestSession device)
+    {
+        var token = $"fcm-token-{Guid.NewGuid():N}";
+        await host.Channel.Notifications().SetPushTargetAsync(new SetPushTargetRequest { Fcm = new FcmTarget { RegistrationToken = token } }, device.Auth);
+        return token;
+    }
+
+    /// <summary>The next push the fake took for <paramref name="token"/>; pushes for other tests' tokens are put back for them.</summary>
+    private async Task<JsonElement> NextPushAsync(string token)
+    {
+        using var timeout = new CancellationTokenSource(Timeout);
+        var others = new List<JsonElement>();
+        try
+        {
+            while (true)
+            {
+                var push = await host.Fcm.Received.Reader.ReadAsync(timeout.Token);
+                if (push.GetProperty("token").GetString() == token)
+                {
+                    return push;
+                }
+
+                others.Add(push);
+            }
+        }
+        finally
+        {
+            foreach (var other in others)
+            {
+                host.Fcm.Received.Writer.TryWrite(other);
+            }
+        }
+    }
+}
