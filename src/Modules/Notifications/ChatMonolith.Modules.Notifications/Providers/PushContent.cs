@@ -13,10 +13,13 @@ internal sealed record PushContent(PushContentKind Kind, Guid ConversationId, lo
     /// <summary>The conversation, as the collapse key, thread id or topic that makes a burst one notification.</summary>
     public string CollapseKey => ConversationId.ToString("N");
 
+    /// <summary>The payload's <c>type</c>: <c>message</c> or <c>clear</c>.</summary>
+    public string Type => Kind == PushContentKind.Message ? "message" : "clear";
+
     /// <summary>The fields an app reads, as strings (FCM's data map takes nothing else).</summary>
     public Dictionary<string, string> Data() => new()
     {
-        ["type"] = Kind == PushContentKind.Message ? "message" : "clear",
+        ["type"] = Type,
         ["conversation_id"] = ConversationId.ToString(),
         ["seq"] = Seq.ToString(CultureInfo.InvariantCulture),
         ["unread"] = Unread.ToString(CultureInfo.InvariantCulture),
@@ -28,7 +31,7 @@ internal sealed record PushContent(PushContentKind Kind, Guid ConversationId, lo
     {
         var json = new Dictionary<string, object>
         {
-            ["type"] = Kind == PushContentKind.Message ? "message" : "clear",
+            ["type"] = Type,
             ["conversation_id"] = ConversationId.ToString(),
             ["seq"] = Seq,
             ["unread"] = Unread,

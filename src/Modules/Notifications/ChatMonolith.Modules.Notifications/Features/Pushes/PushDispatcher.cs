@@ -50,9 +50,18 @@ internal sealed class PushDispatcher(
 
                 await DispatchDueAsync(stoppingToken);
             }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested && e is NpgsqlException or TimeoutException or InvalidOperationException)
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
-                logger.LogWarning("Due pushes could not be read ({Reason}); trying again", e.Message);
+                // The dispatcher outlives any one failure: were it to end, no push would go out until a restart.
+                if (e is NpgsqlException or TimeoutException)
+                {
+                    logger.LogWarning("Due pushes could not be read ({Reason}); trying again", e.Message);
+                }
+                else
+                {
+                    logger.LogError(e, "Dispatching due pushes failed; trying again");
+                }
+
                 await Task.Delay(Options.DispatchInterval, clock, CancellationToken.None);
             }
 
@@ -92,7 +101,7 @@ internal sealed class PushDispatcher(
         }
 
         var content = Content(window, senderName);
-        var providerName = PushTargetName(target.Provider);
+        var providerName = Targets.PushTargetRules.Name(target.Provider);
         if (!_providers.TryGetValue(target.Provider, out var provider))
         {
             logger.LogDebug("Would push {Kind} for conversation {ConversationId} seq {Seq} to device {DeviceId} through {Provider}, which is off",
@@ -188,10 +197,8 @@ internal sealed class PushDispatcher(
             : new PushContent(PushContentKind.Message, window.ConversationId, window.LastSeq, window.Unread, window.Badge, sender, window.Preview);
     }
 
-    private static string PushTargetName(PushProvider provider) => Targets.PushTargetRules.Name(provider);
-
     private static KeyValuePair<string, object?>[] Tag(string provider, PushContent content) =>
-        [new("provider", provider), new("kind", content.Kind == PushContentKind.Message ? "message" : "clear")];
+        [new("provider", provider), new("kind", content.Type)];
 
     private async Task<List<PushWindow>> ClaimDueAsync(Guid claim, CancellationToken cancellationToken)
     {
