@@ -220,7 +220,6 @@ internal sealed class PushDispatcher(
                 DeviceId = reader.GetGuid(1),
                 ConversationId = reader.GetGuid(2),
                 Kind = (PushKind)reader.GetInt16(3),
-                State = PushState.Sending,
                 LastSeq = reader.GetInt64(4),
                 SenderId = reader.GetGuid(5),
                 Preview = reader.GetString(6),
@@ -229,7 +228,6 @@ internal sealed class PushDispatcher(
                 Badge = reader.GetInt64(9),
                 DueAt = reader.GetFieldValue<DateTimeOffset>(10),
                 Attempts = reader.GetInt32(11),
-                ClaimId = claim,
             });
         }
 
