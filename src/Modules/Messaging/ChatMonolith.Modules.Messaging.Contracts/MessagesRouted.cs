@@ -6,8 +6,9 @@ namespace ChatMonolith.Modules.Messaging.Contracts;
 /// Integration event: the messages of one <see cref="MessagesStored"/>, once they were put on the recipients' live
 /// streams. <paramref name="LiveDevices"/> are the recipients' devices that held a live stream then, on any host: they
 /// got the messages in real time, and every other device of a recipient did not (Notifications pushes to those).
-/// <paramref name="Unread"/> is each recipient's unread count, after these messages, in every conversation where it is
-/// above zero, so that a push can show the conversation's count and the user's total.
+/// <paramref name="Unread"/> is each recipient's unread count, after these messages, in these messages' conversations,
+/// so that a push can show the conversation's count (the user's total is a <see cref="CountUnreadTotals"/> away: it
+/// reads every conversation of the user, so it is counted only for what is about to be pushed).
 /// <paramref name="GroupTitles"/> names the groups among the messages' conversations (a direct chat has no title).
 /// Published through the outbox of the handler that read <see cref="MessagesStored"/>, so it is as durable as the
 /// messages; it may come twice, and a later event for the same conversation has higher seqs.

@@ -30,9 +30,13 @@ internal sealed class NotificationsOptions
     [Range(1, 1000)]
     public int PreviewLength { get; set; } = 100;
 
-    /// <summary>How often the dispatcher looks for due pushes besides being woken by new ones (pushes decided by another process or before a restart).</summary>
-    [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
-    public TimeSpan DispatchInterval { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// How often the dispatcher looks for due pushes besides being woken by the ones this process decided: pushes that
+    /// another process decided and left (it stopped), or that were decided before a restart. Each look reads every
+    /// shard of the pushes table on Citus.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    public TimeSpan DispatchInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How often a push that the provider refused for now (429, 5xx) is tried in all before it is given up.</summary>
     [Range(1, 20)]

@@ -26,10 +26,14 @@ internal sealed class PushWindow
     /// <summary>The group's title; empty for a direct chat.</summary>
     public string Title { get; set; } = "";
 
-    /// <summary>Unread in this conversation, and over all the user's conversations (the badge).</summary>
+    /// <summary>Unread in this conversation.</summary>
     public long Unread { get; set; }
 
-    public long Badge { get; set; }
+    /// <summary>
+    /// Unread over all the user's conversations (the badge); null until Messaging has counted it
+    /// (<see cref="Features.Pushes.UnreadTotalsCountedHandler"/>), which every decision asks for.
+    /// </summary>
+    public long? Badge { get; set; }
 
     /// <summary>When the window closes and the push goes out; for a retry, when it is tried again.</summary>
     public DateTimeOffset DueAt { get; set; }

@@ -91,7 +91,12 @@ internal sealed class ApnsProvider : IPushProvider, IDisposable
     /// <summary>An alert with the conversation as its thread, so that iOS groups a chat's notifications; a clear is silent, with the badge.</summary>
     private static JsonObject Payload(PushContent content)
     {
-        var aps = new JsonObject { ["badge"] = content.Badge };
+        var aps = new JsonObject();
+        if (content.Badge is { } badge)
+        {
+            aps["badge"] = badge;
+        }
+
         if (content.Kind == PushContentKind.Message)
         {
             // Content-free: a placeholder the app localises, and mutable-content so its service extension can fetch

@@ -23,7 +23,12 @@ internal static class ProviderHttp
         {
             var roots = new X509Certificate2Collection();
             roots.ImportFromPemFile(options.TrustedRootsFile);
-            handler.SslOptions.CertificateChainPolicy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust };
+            // Revocation as HttpClient checks it by default (not at all): a chain policy of its own would check online.
+            handler.SslOptions.CertificateChainPolicy = new X509ChainPolicy
+            {
+                TrustMode = X509ChainTrustMode.CustomRootTrust,
+                RevocationMode = X509RevocationMode.NoCheck,
+            };
             handler.SslOptions.CertificateChainPolicy.CustomTrustStore.AddRange(roots);
         }
 

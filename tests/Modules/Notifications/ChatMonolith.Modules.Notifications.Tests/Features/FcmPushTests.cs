@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ChatMonolith.Modules.Notifications.Tests.Fakes;
 using ChatMonolith.Protos.Notifications.V1;
 using ChatMonolith.Testing;
 
@@ -7,8 +8,6 @@ namespace ChatMonolith.Modules.Notifications.Tests.Features;
 /// <summary>Pushes through FCM HTTP v1 to devices that no live stream reached, checked at a fake FCM that verifies the OAuth2 assertion.</summary>
 public sealed class FcmPushTests(PushHost host) : IClassFixture<PushHost>
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
-
     [Fact]
     public async Task Given_an_offline_device_with_an_FCM_token_When_a_message_is_sent_Then_FCM_gets_one_push_with_the_collapse_key_conversation_and_seq()
     {
@@ -60,6 +59,33 @@ public sealed class FcmPushTests(PushHost host) : IClassFixture<PushHost>
     }
 
     [Fact]
+    public async Task Given_a_muted_chat_When_messages_come_in_it_and_in_another_Then_the_muted_one_pushes_nothing_but_streams_and_counts_in_the_badge()
+    {
+        var alice = await host.Channel.RegisterAndLoginAsync();
+        var bob = await host.Channel.RegisterAndLoginAsync();
+        var carol = await host.Channel.RegisterAndLoginAsync();
+        var token = await SetTokenAsync(bob);
+        var bobsLaptop = await host.Channel.LoginAsync(bob.Username, "laptop");
+        var noisy = await host.Channel.OpenDirectChatAsync(carol, bob);
+        var chat = await host.Channel.OpenDirectChatAsync(alice, bob);
+        await host.Channel.Notifications().SetMuteAsync(new SetMuteRequest { ConversationId = noisy.ConversationId, Forever = true }, bob.Auth);
+        await using var laptopStream = await DeviceStream.ConnectAsync(host.Channel, bobsLaptop, new Protos.Messaging.V1.ConversationCursor { ConversationId = noisy.ConversationId, Seq = noisy.LastSeq });
+        await laptopStream.CaughtUpAsync();
+
+        var muted = await host.Channel.SendAsync(carol, noisy.ConversationId, "you muted me");
+        Assert.Equal("you muted me", (await laptopStream.MessagesAsync(noisy.ConversationId, 1))[0].Text);
+        await laptopStream.DisposeAsync();
+        var accepted = await host.Channel.SendAsync(alice, chat.ConversationId, "but not me");
+
+        // The first push the phone gets is the unmuted chat's; the muted one's unread counts in the badge all the same.
+        var data = (await NextPushAsync(token)).GetProperty("data");
+        Assert.Equal((chat.ConversationId, accepted.Seq.ToString(), (accepted.Seq + muted.Seq).ToString()),
+            (data.GetProperty("conversation_id").GetString(), data.GetProperty("seq").GetString(), data.GetProperty("badge").GetString()));
+        Assert.Equal(0L, await host.ScalarAsync<long>(
+            "SELECT count(*) FROM notifications.push_windows WHERE conversation_id = @chat", ("chat", Guid.Parse(noisy.ConversationId))));
+    }
+
+    [Fact]
     public async Task Given_one_device_online_and_one_offline_When_a_message_is_sent_Then_only_the_offline_one_gets_a_push()
     {
         var alice = await host.Channel.RegisterAndLoginAsync();
@@ -78,6 +104,28 @@ public sealed class FcmPushTests(PushHost host) : IClassFixture<PushHost>
         // Both devices were decided on in one transaction: the phone's push exists, so the laptop's absence is final.
         Assert.Equal(0L, await host.ScalarAsync<long>(
             "SELECT count(*) FROM notifications.push_windows WHERE device_id = @device", ("device", Guid.Parse(laptop.DeviceId))));
+    }
+
+    [Fact]
+    public async Task Given_a_device_whose_stream_closed_When_a_message_comes_Then_it_gets_a_push()
+    {
+        var alice = await host.Channel.RegisterAndLoginAsync();
+        var bob = await host.Channel.RegisterAndLoginAsync();
+        var token = await SetTokenAsync(bob);
+        var chat = await host.Channel.OpenDirectChatAsync(alice, bob);
+        var phone = await DeviceStream.ConnectAsync(host.Channel, bob, new Protos.Messaging.V1.ConversationCursor { ConversationId = chat.ConversationId, Seq = chat.LastSeq });
+        await phone.CaughtUpAsync();
+
+        await host.Channel.SendAsync(alice, chat.ConversationId, "while you look");
+        Assert.Single(await phone.MessagesAsync(chat.ConversationId, 1));
+        // Closed, and the server has ended the call: the stream is no longer the device's.
+        await phone.CloseAsync();
+        await phone.Completion.WaitAsync(DeviceStream.Timeout);
+        await phone.DisposeAsync();
+        var later = await host.Channel.SendAsync(alice, chat.ConversationId, "after you left");
+
+        var data = (await NextPushAsync(token)).GetProperty("data");
+        Assert.Equal((later.Seq.ToString(), later.Seq.ToString()), (data.GetProperty("seq").GetString(), data.GetProperty("unread").GetString()));
     }
 
     [Fact]
@@ -102,30 +150,6 @@ public sealed class FcmPushTests(PushHost host) : IClassFixture<PushHost>
         return token;
     }
 
-    /// <summary>The next push the fake took for <paramref name="token"/>; pushes for other tests' tokens are put back for them.</summary>
-    private async Task<JsonElement> NextPushAsync(string token)
-    {
-        using var timeout = new CancellationTokenSource(Timeout);
-        var others = new List<JsonElement>();
-        try
-        {
-            while (true)
-            {
-                var push = await host.Fcm.Received.Reader.ReadAsync(timeout.Token);
-                if (push.GetProperty("token").GetString() == token)
-                {
-                    return push;
-                }
-
-                others.Add(push);
-            }
-        }
-        finally
-        {
-            foreach (var other in others)
-            {
-                host.Fcm.Received.Writer.TryWrite(other);
-            }
-        }
-    }
+    /// <summary>The next push the fake took for <paramref name="token"/>.</summary>
+    private Task<JsonElement> NextPushAsync(string token) => host.Fcm.Received.NextAsync(push => push.GetProperty("token").GetString() == token);
 }

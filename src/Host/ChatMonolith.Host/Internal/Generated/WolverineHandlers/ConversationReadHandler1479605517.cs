@@ -49,7 +49,11 @@ namespace Internal.Generated.WolverineHandlers
                 Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("handler.type", "ChatMonolith.Modules.Notifications.Features.Pushes.ConversationReadHandler");
                 
                 // The actual message execution
-                await ChatMonolith.Modules.Notifications.Features.Pushes.ConversationReadHandler.Handle(conversationRead, notificationsDbContext, _pushSignal, _timeProvider, cancellation).ConfigureAwait(false);
+                var outgoing1 = await ChatMonolith.Modules.Notifications.Features.Pushes.ConversationReadHandler.Handle(conversationRead, notificationsDbContext, _pushSignal, _timeProvider, cancellation).ConfigureAwait(false);
+
+                
+                // Outgoing, cascaded message
+                await context.EnqueueCascadingAsync(outgoing1).ConfigureAwait(false);
 
                 
                 // Added by EF Core Transaction Middleware

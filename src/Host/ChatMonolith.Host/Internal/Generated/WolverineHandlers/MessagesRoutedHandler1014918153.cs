@@ -57,7 +57,11 @@ namespace Internal.Generated.WolverineHandlers
                 Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("handler.type", "ChatMonolith.Modules.Notifications.Features.Pushes.MessagesRoutedHandler");
                 
                 // The actual message execution
-                await ChatMonolith.Modules.Notifications.Features.Pushes.MessagesRoutedHandler.Handle(messagesRouted, notificationsDbContext, _pushSettings, _pushSignal, _notificationsMetrics, _timeProvider, _loggerOfPushDecision, cancellation).ConfigureAwait(false);
+                var outgoing1 = await ChatMonolith.Modules.Notifications.Features.Pushes.MessagesRoutedHandler.Handle(messagesRouted, notificationsDbContext, _pushSettings, _pushSignal, _notificationsMetrics, _timeProvider, _loggerOfPushDecision, cancellation).ConfigureAwait(false);
+
+                
+                // Outgoing, cascaded message
+                await context.EnqueueCascadingAsync(outgoing1).ConfigureAwait(false);
 
                 
                 // Added by EF Core Transaction Middleware

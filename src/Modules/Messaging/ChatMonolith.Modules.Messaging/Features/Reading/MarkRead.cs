@@ -41,7 +41,6 @@ public static class MarkReadHandler
             return (position, null);
         }
 
-        var unread = await UnreadCounts.OfAsync(db, [command.Caller.UserId], cancellationToken);
-        return (position, new ConversationRead(command.Caller.UserId, command.ConversationId, readSeq, unread.Sum(u => u.Count)));
+        return (position, new ConversationRead(command.Caller.UserId, command.ConversationId, readSeq));
     }
 }

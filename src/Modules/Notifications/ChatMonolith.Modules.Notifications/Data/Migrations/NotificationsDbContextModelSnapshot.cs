@@ -110,7 +110,7 @@ namespace ChatMonolith.Modules.Notifications.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("attempts");
 
-                    b.Property<long>("Badge")
+                    b.Property<long?>("Badge")
                         .HasColumnType("bigint")
                         .HasColumnName("badge");
 

@@ -14,13 +14,14 @@ namespace ChatMonolith.Modules.Notifications.Features.Pushes;
 /// live stream reached, unless the recipient muted the conversation. The sender is never a recipient, so their other
 /// devices get none. A decision only opens or extends the device's coalescing window for the conversation
 /// (<see cref="PushWindow"/>); the <see cref="PushDispatcher"/> sends it when the window closes. So this handler is
-/// quick whatever the providers do, and the window row is what makes a push at most once.
+/// quick whatever the providers do, and the window row is what makes a push at most once. The badge is the one thing
+/// it cannot know: it asks Messaging to count the pushed users' totals (<see cref="UnreadTotalsCountedHandler"/>).
 /// </summary>
 public static class MessagesRoutedHandler
 {
     private const int RowsPerStatement = 500;
 
-    public static async Task Handle(
+    public static async Task<CountUnreadTotals?> Handle(
         MessagesRouted routed,
         NotificationsDbContext db,
         PushSettings settings,
@@ -37,7 +38,7 @@ public static class MessagesRoutedHandler
             .ToListAsync(cancellationToken);
         if (targets.Count == 0)
         {
-            return;
+            return null;
         }
 
         var now = clock.GetUtcNow();
@@ -51,7 +52,6 @@ public static class MessagesRoutedHandler
         var live = routed.LiveDevices.Select(d => d.DeviceId).OfType<Guid>().ToHashSet();
         var devicesByUser = targets.Where(t => !live.Contains(t.DeviceId)).ToLookup(t => t.UserId, t => t.DeviceId);
         var unread = routed.Unread.ToDictionary(u => (u.UserId, u.ConversationId), u => u.Count);
-        var badges = routed.Unread.GroupBy(u => u.UserId).ToDictionary(g => g.Key, g => g.Sum(u => u.Count));
         var titles = routed.GroupTitles.ToDictionary(t => t.ConversationId, t => t.Title);
         var withContent = settings.Payload == PushPayload.Preview;
 
@@ -84,7 +84,6 @@ public static class MessagesRoutedHandler
                         Preview = withContent ? Shortened(message.Preview, settings.PreviewLength) : "",
                         Title = withContent ? titles.GetValueOrDefault(message.ConversationId, "") : "",
                         Unread = unread.GetValueOrDefault((userId, message.ConversationId), 1),
-                        Badge = badges.GetValueOrDefault(userId, 1),
                     };
                 }
             }
@@ -92,7 +91,7 @@ public static class MessagesRoutedHandler
 
         if (windows.Count == 0)
         {
-            return;
+            return null;
         }
 
         var dueAt = now + settings.CoalesceWindow;
@@ -104,6 +103,9 @@ public static class MessagesRoutedHandler
         metrics.Decided.Add(windows.Count);
         logger.LogDebug("{Count} pushes decided for {Messages} messages, due by {DueAt}", windows.Count, routed.Messages.Count, dueAt);
         signal.DueAt(dueAt);
+
+        // The badge: each pushed user's total, counted by Messaging now that these messages are in it.
+        return new CountUnreadTotals([.. windows.Keys.Select(k => k.UserId).Distinct()]);
     }
 
     /// <summary>
@@ -125,7 +127,7 @@ public static class MessagesRoutedHandler
             var window = windows[i];
             sql.Append(i == 0 ? "\n" : ",\n");
             sql.Append(CultureInfo.InvariantCulture,
-                $"(@u{i}, @d{i}, @c{i}, {(short)PushKind.Message}, {(short)PushState.Pending}, @s{i}, @f{i}, @p{i}, @t{i}, @n{i}, @b{i}, @due, 0, false)");
+                $"(@u{i}, @d{i}, @c{i}, {(short)PushKind.Message}, {(short)PushState.Pending}, @s{i}, @f{i}, @p{i}, @t{i}, @n{i}, NULL, @due, 0, false)");
             parameters.Add(new NpgsqlParameter($"u{i}", window.UserId));
             parameters.Add(new NpgsqlParameter($"d{i}", window.DeviceId));
             parameters.Add(new NpgsqlParameter($"c{i}", window.ConversationId));
@@ -134,7 +136,6 @@ public static class MessagesRoutedHandler
             parameters.Add(new NpgsqlParameter($"p{i}", NpgsqlDbType.Text) { Value = window.Preview });
             parameters.Add(new NpgsqlParameter($"t{i}", NpgsqlDbType.Text) { Value = window.Title });
             parameters.Add(new NpgsqlParameter($"n{i}", window.Unread));
-            parameters.Add(new NpgsqlParameter($"b{i}", window.Badge));
         }
 
         sql.Append(
@@ -145,7 +146,8 @@ public static class MessagesRoutedHandler
                 attempts = CASE WHEN w.state = {(short)PushState.Pending} THEN w.attempts ELSE 0 END,
                 kind = excluded.kind, state = excluded.state, claim_id = NULL, claimed_at = NULL,
                 last_seq = excluded.last_seq, sender_id = excluded.sender_id, preview = excluded.preview,
-                title = excluded.title, unread = excluded.unread, badge = excluded.badge
+                title = excluded.title, unread = excluded.unread,
+                badge = CASE WHEN w.state = {(short)PushState.Pending} THEN w.badge END
             WHERE w.last_seq < excluded.last_seq
             """);
         return db.Database.ExecuteSqlRawAsync(sql.ToString(), parameters, cancellationToken);

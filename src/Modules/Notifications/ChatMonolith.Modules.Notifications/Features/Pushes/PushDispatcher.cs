@@ -29,6 +29,12 @@ internal sealed class PushDispatcher(
 
     private static readonly TimeSpan LongestRetryDelay = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How long a due push waits for its badge (Messaging's count, which takes milliseconds when Messaging is up).
+    /// Past that it goes without: a message with its conversation's count as the badge, a clear with none.
+    /// </summary>
+    internal static readonly TimeSpan BadgeWait = TimeSpan.FromSeconds(5);
+
     private readonly Dictionary<PushProvider, (IPushProvider Provider, SemaphoreSlim Slots)> _providers =
         providers.ToDictionary(p => p.Provider, p => (p, new SemaphoreSlim(RequestsInFlightPerProvider)));
 
@@ -130,7 +136,7 @@ internal sealed class PushDispatcher(
         catch (Exception e)
         {
             // A timeout, or a reply cut short: the push may have arrived, and at most once means not again.
-            outcome = PushOutcome.Refused($"{providerName}: {e.GetType().Name}: {e.Message}");
+            outcome = PushOutcome.Refused($"{providerName}: {e.GetType().Name}: {e.Message}{(e.InnerException is { } inner ? $" ({inner.Message})" : "")}");
         }
         finally
         {
@@ -186,15 +192,18 @@ internal sealed class PushDispatcher(
             return new PushContent(PushContentKind.Clear, window.ConversationId, window.LastSeq, 0, window.Badge, "", "");
         }
 
+        // Without Messaging's count, the conversation's own is the least the badge can be.
+        var badge = window.Badge ?? window.Unread;
+
         if (Options.Payload == PushPayload.ContentFree || window.Preview.Length == 0)
         {
-            return new PushContent(PushContentKind.Message, window.ConversationId, window.LastSeq, window.Unread, window.Badge, "", "");
+            return new PushContent(PushContentKind.Message, window.ConversationId, window.LastSeq, window.Unread, badge, "", "");
         }
 
         var sender = senderName.Length > 0 ? senderName : "New message";
         return window.Title.Length > 0
-            ? new PushContent(PushContentKind.Message, window.ConversationId, window.LastSeq, window.Unread, window.Badge, window.Title, $"{sender}: {window.Preview}")
-            : new PushContent(PushContentKind.Message, window.ConversationId, window.LastSeq, window.Unread, window.Badge, sender, window.Preview);
+            ? new PushContent(PushContentKind.Message, window.ConversationId, window.LastSeq, window.Unread, badge, window.Title, $"{sender}: {window.Preview}")
+            : new PushContent(PushContentKind.Message, window.ConversationId, window.LastSeq, window.Unread, badge, sender, window.Preview);
     }
 
     private static KeyValuePair<string, object?>[] Tag(string provider, PushContent content) =>
@@ -205,11 +214,13 @@ internal sealed class PushDispatcher(
         await using var command = database.CreateCommand(
             $"""
             UPDATE notifications.push_windows SET state = {(short)PushState.Sending}, claim_id = $1, claimed_at = $2
-            WHERE state = {(short)PushState.Pending} AND due_at <= $2
+            WHERE state = {(short)PushState.Pending} AND due_at <= $2 AND (badge IS NOT NULL OR due_at <= $3)
             RETURNING user_id, device_id, conversation_id, kind, last_seq, sender_id, preview, title, unread, badge, due_at, attempts
             """);
         command.Parameters.Add(new() { Value = claim });
-        command.Parameters.Add(new() { Value = clock.GetUtcNow() });
+        var now = clock.GetUtcNow();
+        command.Parameters.Add(new() { Value = now });
+        command.Parameters.Add(new() { Value = now - BadgeWait });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var due = new List<PushWindow>();
         while (await reader.ReadAsync(cancellationToken))
@@ -225,7 +236,7 @@ internal sealed class PushDispatcher(
                 Preview = reader.GetString(6),
                 Title = reader.GetString(7),
                 Unread = reader.GetInt64(8),
-                Badge = reader.GetInt64(9),
+                Badge = reader.IsDBNull(9) ? null : reader.GetInt64(9),
                 DueAt = reader.GetFieldValue<DateTimeOffset>(10),
                 Attempts = reader.GetInt32(11),
             });
