@@ -28,7 +28,7 @@ public sealed class FakeApns : IAsyncDisposable
 
     private readonly ECDsa _key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
     private readonly WebApplication _app;
-    private readonly ConcurrentDictionary<string, ConcurrentQueue<int>> _answers = new();
+    private readonly ScriptedAnswers _answers = new();
     private readonly ConcurrentDictionary<string, bool> _hanging = new();
     private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -66,14 +66,8 @@ public sealed class FakeApns : IAsyncDisposable
     }
 
     /// <summary>The next pushes to <paramref name="token"/> answer these statuses, in turn, before the fake accepts again.</summary>
-    public void AnswerNext(string token, params int[] statuses)
-    {
-        var answers = _answers.GetOrAdd(token, _ => new());
-        foreach (var status in statuses)
-        {
-            answers.Enqueue(status);
-        }
-    }
+    public void AnswerNext(string token, params int[] statuses) =>
+        _answers.Enqueue(token, statuses);
 
     /// <summary>Pushes to <paramref name="token"/> get no answer until the fake is disposed: a provider that hangs.</summary>
     public void Hang(string token) => _hanging[token] = true;
@@ -95,7 +89,7 @@ public sealed class FakeApns : IAsyncDisposable
         }
 
         using var body = await JsonDocument.ParseAsync(request.Body);
-        if (_answers.TryGetValue(token, out var answers) && answers.TryDequeue(out var status))
+        if (_answers.TryNext(token, out var status))
         {
             var reason = status switch { 410 => "Unregistered", 400 => "BadDeviceToken", 429 => "TooManyRequests", _ => "ServiceUnavailable" };
             return Results.Json(new { reason }, statusCode: status);

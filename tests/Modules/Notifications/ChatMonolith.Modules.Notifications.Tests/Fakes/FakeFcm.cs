@@ -24,7 +24,7 @@ public sealed class FakeFcm : IAsyncDisposable
     private readonly RSA _key = RSA.Create(2048);
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, bool> _issued = new();
-    private readonly ConcurrentDictionary<string, ConcurrentQueue<int>> _answers = new();
+    private readonly ScriptedAnswers _answers = new();
     private readonly ConcurrentDictionary<string, int> _requests = new();
 
     private FakeFcm(WebApplication app) => _app = app;
@@ -67,14 +67,8 @@ public sealed class FakeFcm : IAsyncDisposable
     public int RequestsFor(string token) => _requests.GetValueOrDefault(token);
 
     /// <summary>The next sends to <paramref name="token"/> answer these statuses, in turn, before the fake accepts it again.</summary>
-    public void AnswerNext(string token, params int[] statuses)
-    {
-        var answers = _answers.GetOrAdd(token, _ => new());
-        foreach (var status in statuses)
-        {
-            answers.Enqueue(status);
-        }
-    }
+    public void AnswerNext(string token, params int[] statuses) =>
+        _answers.Enqueue(token, statuses);
 
     private async Task<IResult> TokenAsync(HttpRequest request)
     {
@@ -145,7 +139,7 @@ public sealed class FakeFcm : IAsyncDisposable
         using var body = await JsonDocument.ParseAsync(request.Body);
         var message = body.RootElement.GetProperty("message");
         _requests.AddOrUpdate(message.GetProperty("token").GetString() ?? "", 1, (_, n) => n + 1);
-        if (_answers.TryGetValue(message.GetProperty("token").GetString() ?? "", out var answers) && answers.TryDequeue(out var status))
+        if (_answers.TryNext(message.GetProperty("token").GetString() ?? "", out var status))
         {
             return status switch
             {

@@ -26,7 +26,7 @@ public sealed class FakeWebPush : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, (ECDiffieHellman Key, byte[] Auth)> _subscriptions = new();
-    private readonly ConcurrentDictionary<string, ConcurrentQueue<int>> _answers = new();
+    private readonly ScriptedAnswers _answers = new();
 
     private FakeWebPush(WebApplication app, (string PublicKey, string PrivateKey) vapid)
     {
@@ -74,14 +74,8 @@ public sealed class FakeWebPush : IAsyncDisposable
     }
 
     /// <summary>The next pushes to <paramref name="endpoint"/> answer these statuses, in turn, before the fake accepts again.</summary>
-    public void AnswerNext(string endpoint, params int[] statuses)
-    {
-        var answers = _answers.GetOrAdd(endpoint, _ => new());
-        foreach (var status in statuses)
-        {
-            answers.Enqueue(status);
-        }
-    }
+    public void AnswerNext(string endpoint, params int[] statuses) =>
+        _answers.Enqueue(endpoint, statuses);
 
     private async Task<IResult> PushAsync(HttpRequest request, string id)
     {
@@ -113,7 +107,7 @@ public sealed class FakeWebPush : IAsyncDisposable
             return Results.StatusCode(problem.StartsWith("vapid", StringComparison.Ordinal) ? 403 : 400);
         }
 
-        if (_answers.TryGetValue(endpoint, out var answers) && answers.TryDequeue(out var status))
+        if (_answers.TryNext(endpoint, out var status))
         {
             return Results.StatusCode(status);
         }
