@@ -31,12 +31,7 @@ internal sealed class ApnsProvider : IPushProvider, IDisposable
     {
         _options = options.Value;
         _clock = clock;
-        _http = new HttpClient(ProviderHttp.Handler(_options))
-        {
-            DefaultRequestVersion = HttpVersion.Version20,
-            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
-            Timeout = _options.ProviderTimeout,
-        };
+        _http = new HttpClient(ProviderHttp.Handler(_options)) { Timeout = _options.ProviderTimeout };
         _key = new(() =>
         {
             var ecdsa = ECDsa.Create();
@@ -53,6 +48,10 @@ internal sealed class ApnsProvider : IPushProvider, IDisposable
         var alert = content.Kind == PushContentKind.Message;
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(server, $"3/device/{Uri.EscapeDataString(target.Address)}"))
         {
+            // On the request itself: HttpClient's default version applies only to requests it makes, and APNs speaks
+            // HTTP/2 alone.
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
             Content = JsonContent.Create(Payload(content)),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("bearer", ProviderToken());
