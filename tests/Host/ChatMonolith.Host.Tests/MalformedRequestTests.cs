@@ -1,6 +1,7 @@
 using System.Text;
 using ChatMonolith.Protos.Identity.V1;
 using ChatMonolith.Protos.Messaging.V1;
+using ChatMonolith.Protos.Presence.V1;
 using ChatMonolith.Testing;
 using Google.Protobuf;
 using Grpc.Core;
@@ -101,6 +102,36 @@ public sealed class MalformedRequestTests(ChatHostFixture host) : IClassFixture<
         await using var again = await DeviceStream.ConnectAsync(host.Channel, alice);
         await again.SendTextAsync(chat.ConversationId, "after");
         await again.NextAsync(e => e.EventCase == ServerEvent.EventOneofCase.SendAccepted);
+    }
+
+    [Fact]
+    public async Task Given_a_refused_event_with_a_huge_id_then_an_event_over_the_size_limit_When_the_device_writes_without_reading_Then_the_stream_ends_with_RESOURCE_EXHAUSTED_at_once()
+    {
+        var alice = await host.Channel.RegisterAndLoginAsync();
+        var hugeId = new string('x', 70_000);
+        using var call = host.Channel.CreateCallInvoker().AsyncDuplexStreamingCall(RawConnect, null, new CallOptions(alice.Auth, DateTime.UtcNow.AddMinutes(1)));
+        await call.RequestStream.WriteAsync(new ClientEvent { Hello = new Hello() }.ToByteArray());
+        await call.RequestStream.WriteAsync(new ClientEvent { MarkRead = new MarkReadRequest { ConversationId = hugeId, Seq = 1 } }.ToByteArray());
+
+        // Over the 4 MB limit and over Kestrel's window: the write waits until the host ends the call, which it can
+        // only do if its answers so far fit the device's window (the refusal above does not carry 70 KB back).
+        var over = new ClientEvent { WatchPresence = new WatchPresenceRequest() };
+        over.WatchPresence.UserIds.AddRange(Enumerable.Repeat(new string('y', 10_000), 600));
+        using var timeout = new CancellationTokenSource(DeviceStream.Timeout);
+        await Assert.ThrowsAsync<RpcException>(() => call.RequestStream.WriteAsync(over.ToByteArray(), timeout.Token));
+
+        var events = new List<ServerEvent>();
+        var ended = await RpcAssert.FailsWithAsync(StatusCode.ResourceExhausted, async () =>
+        {
+            while (await call.ResponseStream.MoveNext(timeout.Token))
+            {
+                events.Add(ServerEvent.Parser.ParseFrom(call.ResponseStream.Current));
+            }
+        });
+
+        Assert.Equal("RESOURCE_EXHAUSTED", ended.Reason());
+        var rejected = Assert.Single(events, e => e.EventCase == ServerEvent.EventOneofCase.Rejected).Rejected;
+        Assert.Equal((RequestRejected.Types.Request.MarkRead, hugeId[..64]), (rejected.Request, rejected.ConversationId));
     }
 
     /// <summary>A valid encoding made invalid in one way; <paramref name="valid"/> holds the string MARKER.</summary>

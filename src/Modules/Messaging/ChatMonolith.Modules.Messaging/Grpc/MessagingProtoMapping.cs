@@ -77,8 +77,8 @@ internal static class MessagingProtoMapping
         var rejected = new RequestRejected
         {
             Request = request,
-            ConversationId = conversationId,
-            ClientMsgId = clientMsgId,
+            ConversationId = Echo(conversationId),
+            ClientMsgId = Echo(clientMsgId),
             Code = (int)failure.Code,
             Message = failure.Message,
             Reason = failure.Reason,
@@ -91,4 +91,13 @@ internal static class MessagingProtoMapping
 
         return rejected;
     }
+
+    /// <summary>
+    /// An id as the request named it, cut to <see cref="EchoedIdLength"/> characters: a valid id has 36, and a refusal
+    /// of a 70 KB id that carried it back would fill the device's HTTP/2 window for nothing.
+    /// </summary>
+    private static string Echo(string id) =>
+        id.Length <= EchoedIdLength ? id : id[..(char.IsHighSurrogate(id[EchoedIdLength - 1]) ? EchoedIdLength - 1 : EchoedIdLength)];
+
+    private const int EchoedIdLength = 64;
 }
