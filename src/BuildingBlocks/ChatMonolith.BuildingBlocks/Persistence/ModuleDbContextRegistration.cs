@@ -27,8 +27,11 @@ public static class ModuleDbContextRegistration
     {
         var connectionString = configuration.PostgresConnectionString();
         services.AddPostgresDataSource(configuration);
+        services.TryAddSingleton<AfterCommit>();
         services.AddDbContextWithWolverineIntegration<TContext>(
-            (provider, options) => Configure(options, provider.GetRequiredService<NpgsqlDataSource>(), schema), WolverineSchema);
+            (provider, options) => Configure(options, provider.GetRequiredService<NpgsqlDataSource>(), schema)
+                .AddInterceptors(provider.GetRequiredService<AfterCommit>()),
+            WolverineSchema);
         services.AddSingleton<IModuleMigrator>(sp =>
             new ModuleMigrator<TContext>(sp.GetRequiredService<IServiceScopeFactory>(), connectionString, schema));
         services.AddHostedService<DbContextWarmup<TContext>>();

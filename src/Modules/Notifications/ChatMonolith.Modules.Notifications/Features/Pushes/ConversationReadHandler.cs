@@ -30,7 +30,8 @@ public static class ConversationReadHandler
             return null;
         }
 
-        signal.DueAt(now);
+        signal.DueAt(db, now);
+        signal.DueAt(db, now + PushDispatcher.BadgeWait);
         return new CountUnreadTotals([read.UserId]);
     }
 }

@@ -102,7 +102,9 @@ public static class MessagesRoutedHandler
 
         metrics.Decided.Add(windows.Count);
         logger.LogDebug("{Count} pushes decided for {Messages} messages, due by {DueAt}", windows.Count, routed.Messages.Count, dueAt);
-        signal.DueAt(dueAt);
+        signal.DueAt(db, dueAt);
+        // Should Messaging's count not come in time, the dispatcher sends without it then.
+        signal.DueAt(db, dueAt + PushDispatcher.BadgeWait);
 
         // The badge: each pushed user's total, counted by Messaging now that these messages are in it.
         return new CountUnreadTotals([.. windows.Keys.Select(k => k.UserId).Distinct()]);

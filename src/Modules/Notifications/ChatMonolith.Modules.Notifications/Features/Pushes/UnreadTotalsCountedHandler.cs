@@ -24,7 +24,7 @@ public static class UnreadTotalsCountedHandler
             cancellationToken);
         if (changed > 0)
         {
-            signal.DueAt(clock.GetUtcNow());
+            signal.DueAt(db, clock.GetUtcNow());
         }
     }
 }
