@@ -17,6 +17,23 @@ public sealed class SolutionArchitectureTests
     public void Contracts_depend_only_on_BuildingBlocks() =>
         AssertKept(ModuleRules.ContractsDependOnlyOnBuildingBlocks(SolutionArchitecture.Modules, SolutionArchitecture.Host).Violations(SolutionArchitecture.Architecture));
 
+    /// <summary>
+    /// Notifications' work runs in a process of its own by configuration alone (Host:Runs): that holds only while it
+    /// builds on nothing of another module but its Contracts, and hears of them by their events.
+    /// </summary>
+    [Fact]
+    public void Notifications_references_no_other_modules_implementation_so_it_can_run_in_its_own_process()
+    {
+        var notifications = typeof(ChatMonolith.Modules.Notifications.NotificationsModule).Assembly;
+        var others = notifications.GetReferencedAssemblies()
+            .Select(a => a.Name!)
+            .Where(n => n.StartsWith("ChatMonolith.Modules.", StringComparison.Ordinal) && !n.StartsWith("ChatMonolith.Modules.Notifications", StringComparison.Ordinal))
+            .ToList();
+
+        Assert.NotEmpty(others);
+        Assert.All(others, n => Assert.EndsWith(".Contracts", n, StringComparison.Ordinal));
+    }
+
     [Fact]
     public void No_module_compiles_another_modules_protos() =>
         AssertKept(ModuleRules.NoModuleCompilesAnotherModulesProtos(SolutionArchitecture.Modules));

@@ -26,6 +26,7 @@ public static class ChatHost
         });
         configure?.Invoke(builder);
         var options = builder.Configuration.GetSection(ChatHostOptions.Section).Get<ChatHostOptions>() ?? new ChatHostOptions();
+        var shape = DeploymentShape.For(options.Runs, modules);
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.DrainTimeout);
@@ -37,32 +38,50 @@ public static class ChatHost
         });
         builder.Services.AddMalformedRequestAnswers();
         builder.Services.AddGrpcReflection();
-        builder.Services.AddGrpcHealthChecks()
+        var health = builder.Services.AddGrpcHealthChecks()
             // Each check gives up after a second, so /healthz answers in time whatever hangs.
-            .AddCheck<PostgresHealthCheck>("postgres", timeout: HealthCheckTimeout)
-            .AddCheck<RedisHealthCheck>("redis", failureStatus: HealthStatus.Degraded, timeout: HealthCheckTimeout);
+            .AddCheck<PostgresHealthCheck>("postgres", timeout: HealthCheckTimeout);
+        if (shape.Runs != HostRuns.Notifications)
+        {
+            health.AddCheck<RedisHealthCheck>("redis", failureStatus: HealthStatus.Degraded, timeout: HealthCheckTimeout);
+        }
+
         builder.Services.AddCors(cors => cors.AddDefaultPolicy(policy => policy
             .WithOrigins(options.CorsOrigins.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             .AllowAnyMethod()
             .AllowAnyHeader()
             .WithExposedHeaders("Grpc-Status", "Grpc-Message", "Grpc-Encoding", "Grpc-Accept-Encoding", "Grpc-Status-Details-Bin")));
         builder.AddPostgres();
-        builder.AddRedis();
+        // Notifications' work needs no Redis: presence and routing are the host's.
+        if (shape.Runs != HostRuns.Notifications)
+        {
+            builder.AddRedis();
+        }
+
         builder.AddTelemetry(options);
 
-        foreach (var module in modules)
+        foreach (var module in shape.Services)
         {
             module.AddServices(builder.Services, builder.Configuration);
         }
 
-        builder.AddWolverine(modules);
+        foreach (var module in shape.Work)
+        {
+            module.AddWork(builder.Services, builder.Configuration);
+        }
+
+        builder.AddWolverine(shape, options.QueuePollingInterval);
 
         var app = builder.Build();
         app.UseMetricsEndpoint();
         app.UseCors();
         app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
         app.UseGrpcStatusDetails();
-        app.UseAuthentication();
+        if (shape.Endpoints.Count > 0)
+        {
+            app.UseAuthentication();
+        }
+
         app.UseDefaultFiles();
         app.UseStaticFiles();
 
@@ -73,7 +92,7 @@ public static class ChatHost
         }
 
         app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteAsync }).AllowAnonymous();
-        foreach (var module in modules)
+        foreach (var module in shape.Endpoints)
         {
             module.MapEndpoints(app);
         }

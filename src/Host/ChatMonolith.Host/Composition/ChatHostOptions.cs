@@ -38,4 +38,33 @@ public sealed class ChatHostOptions
 
     /// <summary>Browser origins allowed to call gRPC-Web, comma separated; empty allows none but same-origin.</summary>
     public string CorsOrigins { get; set; } = "";
+
+    /// <summary>
+    /// What this process runs: every module (the default), or one side of a deployment whose Notifications work runs
+    /// in a process of its own (docs/adr/0023-notifications-in-its-own-process.md).
+    /// </summary>
+    public HostRuns Runs { get; set; } = HostRuns.Everything;
+
+    /// <summary>
+    /// In a split deployment, how often each process looks at its PostgreSQL queue when nothing woke it: well under a
+    /// second, since a push waits for it. Wolverine's own default is 5 s.
+    /// </summary>
+    public TimeSpan QueuePollingInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+}
+
+/// <summary>The shapes of a deployment, by what one process of it runs (<see cref="ChatHostOptions.Runs"/>).</summary>
+public enum HostRuns
+{
+    /// <summary>Every module, talking in process: one host is the whole deployment.</summary>
+    Everything,
+
+    /// <summary>
+    /// Every module, but Notifications' work (its event handlers and the push dispatcher) is left to a process with
+    /// <see cref="Notifications"/>: the events Notifications hears go to it through a PostgreSQL queue, and its
+    /// requests come back through another. The host still serves chat.notifications.v1.
+    /// </summary>
+    EverythingButNotifications,
+
+    /// <summary>Notifications' work alone: its event handlers and the push dispatcher, beside a host with <see cref="EverythingButNotifications"/>.</summary>
+    Notifications,
 }

@@ -10,7 +10,10 @@ namespace ChatMonolith.Host.Composition;
 
 internal static class WolverineRegistration
 {
-    public static void AddWolverine(this WebApplicationBuilder builder, IReadOnlyList<IModule> modules)
+    /// <summary>Where Wolverine's PostgreSQL queues live in a split deployment.</summary>
+    public const string QueueSchema = "wolverine_queues";
+
+    public static void AddWolverine(this WebApplicationBuilder builder, DeploymentShape shape, TimeSpan queuePollingInterval)
     {
         var connectionString = builder.Configuration.PostgresConnectionString();
         var typeLoadMode = builder.Configuration.GetValue("Wolverine:CodeGeneration", TypeLoadMode.Auto);
@@ -19,12 +22,22 @@ internal static class WolverineRegistration
         {
             wolverine.ServiceName = "chatmonolith";
             wolverine.ApplicationAssembly = typeof(ChatHost).Assembly;
-            foreach (var module in modules)
+            foreach (var module in shape.Services)
             {
                 wolverine.Discovery.IncludeAssembly(module.GetType().Assembly);
             }
 
-            wolverine.PersistMessagesWithPostgresql(connectionString, ModuleDbContextRegistration.WolverineSchema);
+            if (shape.Boundary is { } boundary)
+            {
+                wolverine.UsePostgresqlPersistenceAndTransport(connectionString, ModuleDbContextRegistration.WolverineSchema, QueueSchema)
+                    .AutoProvision();
+                CrossTheBoundary(wolverine, shape, boundary, queuePollingInterval);
+            }
+            else
+            {
+                wolverine.PersistMessagesWithPostgresql(connectionString, ModuleDbContextRegistration.WolverineSchema);
+            }
+
             // MigrateModulesAsync creates the storage, once per Wolverine version (WolverineStorageMigration).
             wolverine.AutoBuildMessageStorageOnStartup = JasperFx.AutoCreate.None;
             wolverine.UseEntityFrameworkCoreTransactions();
@@ -54,5 +67,41 @@ internal static class WolverineRegistration
                 wolverine.UseRuntimeCompilation();
             }
         });
+    }
+
+    /// <summary>
+    /// A split deployment (docs/adr/0023): each process publishes what the other handles to the other's PostgreSQL
+    /// queue, through its outbox (in the transaction of the handler that produced it), and reads its own. Explicit
+    /// routes replace Wolverine's local ones, so a message that a module of this process handles too is also
+    /// published locally.
+    /// </summary>
+    private static void CrossTheBoundary(WolverineOptions wolverine, DeploymentShape shape, ProcessBoundary boundary, TimeSpan pollingInterval)
+    {
+        var (sent, to, listen) = shape.Runs == HostRuns.Notifications
+            ? (boundary.Outbound, DeploymentShape.HostQueue, DeploymentShape.NotificationsQueue)
+            : (boundary.Inbound, DeploymentShape.NotificationsQueue, DeploymentShape.HostQueue);
+        var handledHere = shape.Services
+            .Where(m => shape.Runs == HostRuns.Notifications || m.Name != DeploymentShape.SeparableModule)
+            .SelectMany(m => ProcessBoundary.Handled(m.GetType().Assembly))
+            .ToHashSet();
+        foreach (var type in sent)
+        {
+            wolverine.Publish(rule =>
+            {
+                rule.Message(type);
+                rule.ToPostgresqlQueue(to);
+                if (handledHere.Contains(type))
+                {
+                    rule.Locally();
+                }
+            });
+        }
+
+        wolverine.ListenToPostgresqlQueue(listen).PollingInterval(pollingInterval);
+        if (shape.Runs == HostRuns.EverythingButNotifications)
+        {
+            wolverine.Discovery.CustomizeHandlerDiscovery(query => query.Excludes.WithCondition(
+                "Notifications' work runs in its own process", boundary.WorkHandlers.Contains));
+        }
     }
 }

@@ -18,7 +18,7 @@ namespace ChatMonolith.Modules.Notifications;
 /// Push notifications: each device's push target (FCM, APNs or Web Push), each user's muted conversations, and the pushes
 /// to devices that no live stream reached, coalesced per conversation and cleared when read.
 /// </summary>
-public sealed class NotificationsModule : IModule
+public sealed class NotificationsModule : IModuleWithWork
 {
     public string Name => NotificationsDbContext.Schema;
 
@@ -31,7 +31,6 @@ public sealed class NotificationsModule : IModule
         services.AddModuleDbContext<NotificationsDbContext>(configuration, NotificationsDbContext.Schema);
         services.AddSingleton(sp => new PushTargetRules(sp.GetRequiredService<IOptions<NotificationsOptions>>()));
         services.AddSingleton(sp => new MuteRules(sp.GetRequiredService<IOptions<NotificationsOptions>>().Value.MaxMuteDuration));
-        services.AddHostedService<ProviderReport>();
 
         services.AddSingleton(sp => new PushSettings(sp.GetRequiredService<IOptions<NotificationsOptions>>().Value));
         services.AddSingleton(sp => new NotificationsMetrics(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
@@ -51,7 +50,12 @@ public sealed class NotificationsModule : IModule
         {
             services.AddSingleton<IPushProvider, WebPushProvider>();
         }
+    }
 
+    /// <summary>The push dispatcher, and the start-up line that says which providers are off.</summary>
+    public void AddWork(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddHostedService<ProviderReport>();
         services.AddHostedService<PushDispatcher>();
     }
 

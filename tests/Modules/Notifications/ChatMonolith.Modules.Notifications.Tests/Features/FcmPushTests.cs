@@ -6,7 +6,8 @@ using ChatMonolith.Testing;
 namespace ChatMonolith.Modules.Notifications.Tests.Features;
 
 /// <summary>Pushes through FCM HTTP v1 to devices that no live stream reached, checked at a fake FCM that verifies the OAuth2 assertion.</summary>
-public sealed class FcmPushTests(PushHost host) : IClassFixture<PushHost>
+public abstract class FcmPushTests<THost>(THost host) : IClassFixture<THost>
+    where THost : class, IPushHost
 {
     [Fact]
     public async Task Given_an_offline_device_with_an_FCM_token_When_a_message_is_sent_Then_FCM_gets_one_push_with_the_collapse_key_conversation_and_seq()
@@ -153,3 +154,9 @@ public sealed class FcmPushTests(PushHost host) : IClassFixture<PushHost>
     /// <summary>The next push the fake took for <paramref name="token"/>.</summary>
     private Task<JsonElement> NextPushAsync(string token) => host.Fcm.Received.NextAsync(push => push.GetProperty("token").GetString() == token);
 }
+
+/// <summary>Every module in one host.</summary>
+public sealed class FcmPushTestsInOneProcess(PushHost host) : FcmPushTests<PushHost>(host);
+
+/// <summary>Notifications in a process of its own (<c>Host:Runs</c>), the host beside it.</summary>
+public sealed class FcmPushTestsWithNotificationsApart(SplitPushHost host) : FcmPushTests<SplitPushHost>(host);

@@ -1,43 +1,55 @@
-using System.Diagnostics.CodeAnalysis;
 using ChatMonolith.Modules.Notifications.Tests.Fakes;
 using ChatMonolith.Testing;
+using Grpc.Net.Client;
 
 namespace ChatMonolith.Modules.Notifications.Tests.Features;
 
-/// <summary>
-/// A host whose FCM, APNs and Web Push are fakes on loopback (<see cref="FakeFcm"/>, <see cref="FakeApns"/> over
-/// HTTP/2 and TLS, <see cref="FakeWebPush"/> over TLS, the host trusting this run's authority), with a coalescing
-/// window of three seconds and quick retries.
-/// </summary>
-[SuppressMessage("Reliability", "CA1001", Justification = "xUnit ends a fixture through IAsyncLifetime, which disposes the authority")]
-public sealed class PushHost : ChatHostFixture, IAsyncLifetime
+/// <summary>What the push tests need of a deployment, in one process or with Notifications apart.</summary>
+public interface IPushHost
 {
-    private readonly LoopbackTls _tls = new();
+    /// <summary>Where apps call: the host, which serves chat.notifications.v1 in either shape.</summary>
+    GrpcChannel Channel { get; }
 
-    public FakeFcm Fcm { get; private set; } = null!;
+    FakeFcm Fcm { get; }
 
-    public FakeApns Apns { get; private set; } = null!;
+    FakeApns Apns { get; }
 
-    public FakeWebPush WebPush { get; private set; } = null!;
+    FakeWebPush WebPush { get; }
 
-    async Task IAsyncLifetime.InitializeAsync()
+    /// <summary>The first column of the first row of a query against the deployment's database.</summary>
+    Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters);
+}
+
+/// <summary>
+/// The push fakes on loopback (<see cref="FakeFcm"/>, <see cref="FakeApns"/> over HTTP/2 and TLS, <see cref="FakeWebPush"/>
+/// over TLS, the host trusting this run's authority) and the settings that point a deployment at them, with a
+/// coalescing window of three seconds and quick retries.
+/// </summary>
+public sealed class PushFakes : IAsyncDisposable
+{
+    private readonly LoopbackTls _tls;
+
+    private PushFakes(FakeFcm fcm, FakeApns apns, FakeWebPush webPush, LoopbackTls tls)
     {
-        Fcm = await FakeFcm.StartAsync();
-        Apns = await FakeApns.StartAsync(_tls);
-        WebPush = await FakeWebPush.StartAsync(_tls);
-        await InitializeAsync();
+        Fcm = fcm;
+        Apns = apns;
+        WebPush = webPush;
+        _tls = tls;
     }
 
-    async Task IAsyncLifetime.DisposeAsync()
+    public FakeFcm Fcm { get; }
+
+    public FakeApns Apns { get; }
+
+    public FakeWebPush WebPush { get; }
+
+    public static async Task<PushFakes> StartAsync()
     {
-        await DisposeAsync();
-        await Fcm.DisposeAsync();
-        await Apns.DisposeAsync();
-        await WebPush.DisposeAsync();
-        _tls.Dispose();
+        var tls = new LoopbackTls();
+        return new PushFakes(await FakeFcm.StartAsync(), await FakeApns.StartAsync(tls), await FakeWebPush.StartAsync(tls), tls);
     }
 
-    protected override IEnumerable<KeyValuePair<string, string?>> Settings() =>
+    public IEnumerable<KeyValuePair<string, string>> Settings() =>
     [
         new("Notifications:Fcm:ServiceAccountFile", Fcm.ServiceAccountFile),
         new("Notifications:Fcm:BaseUrl", Fcm.BaseUrl.ToString()),
@@ -56,4 +68,39 @@ public sealed class PushHost : ChatHostFixture, IAsyncLifetime
         // A provider that hangs is cut off after this, so that a test of one does not wait ten seconds.
         new("Notifications:ProviderTimeout", "00:00:05"),
     ];
+
+    public async ValueTask DisposeAsync()
+    {
+        await Fcm.DisposeAsync();
+        await Apns.DisposeAsync();
+        await WebPush.DisposeAsync();
+        _tls.Dispose();
+    }
+}
+
+/// <summary>Every module in one host (in this test process), pushing to <see cref="PushFakes"/>.</summary>
+public sealed class PushHost : ChatHostFixture, IPushHost, IAsyncLifetime
+{
+    private PushFakes _fakes = null!;
+
+    public FakeFcm Fcm => _fakes.Fcm;
+
+    public FakeApns Apns => _fakes.Apns;
+
+    public FakeWebPush WebPush => _fakes.WebPush;
+
+    async Task IAsyncLifetime.InitializeAsync()
+    {
+        _fakes = await PushFakes.StartAsync();
+        await InitializeAsync();
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await DisposeAsync();
+        await _fakes.DisposeAsync();
+    }
+
+    protected override IEnumerable<KeyValuePair<string, string?>> Settings() =>
+        _fakes.Settings().Select(s => new KeyValuePair<string, string?>(s.Key, s.Value));
 }

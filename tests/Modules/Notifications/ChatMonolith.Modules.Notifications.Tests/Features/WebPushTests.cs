@@ -5,7 +5,8 @@ using ChatMonolith.Testing;
 namespace ChatMonolith.Modules.Notifications.Tests.Features;
 
 /// <summary>Pushes through Web Push, checked at a fake push service that verifies VAPID and decrypts the aes128gcm payload with the subscription's key.</summary>
-public sealed class WebPushTests(PushHost host) : IClassFixture<PushHost>
+public abstract class WebPushTests<THost>(THost host) : IClassFixture<THost>
+    where THost : class, IPushHost
 {
     [Fact]
     public async Task Given_a_browser_subscription_When_a_group_message_comes_Then_the_push_service_gets_it_encrypted_for_the_browser_with_VAPID()
@@ -48,3 +49,9 @@ public sealed class WebPushTests(PushHost host) : IClassFixture<PushHost>
         Assert.Empty(host.WebPush.Refusals);
     }
 }
+
+/// <summary>Every module in one host.</summary>
+public sealed class WebPushTestsInOneProcess(PushHost host) : WebPushTests<PushHost>(host);
+
+/// <summary>Notifications in a process of its own (<c>Host:Runs</c>), the host beside it.</summary>
+public sealed class WebPushTestsWithNotificationsApart(SplitPushHost host) : WebPushTests<SplitPushHost>(host);
