@@ -22,10 +22,10 @@ internal sealed record BenchOptions(
     int Hosts = 1,
     int? RedisPid = null)
 {
-    public static readonly string[] Scenarios = ["direct", "group", "connect", "idle", "catchup", "ticks"];
+    public static readonly string[] Scenarios = ["direct", "group", "connect", "idle", "catchup", "ticks", "push"];
 
     public const string Usage = """
-        usage: bench direct|group|connect|idle|catchup|ticks [options]
+        usage: bench direct|group|connect|idle|catchup|ticks|push [options]
           --target URL        the host's native gRPC endpoint (default http://127.0.0.1:5080)
           --users N           simulated users, in 1-on-1 pairs, one device each (default 1000)
           --rate N            offered messages per second in total; 0 = closed loop, each sender as fast as its acks come (default 0)
@@ -46,6 +46,8 @@ internal sealed record BenchOptions(
           --runs N            catchup: reconnects measured (default 3)
           --sweep A:S:M       direct: offered rates A, A+S, ... up to M, each for --duration; reports the highest rate with
                               p99 end-to-end < 500 ms and nothing lost ("sustained throughput"); stops at the first that fails
+        push: --users offline recipients with FCM tokens, each with a sender of its own; the senders send at --rate
+        (default 250) in turn; FCM is a fake in the bench (needs --start-host, which points the host at it).
         --users is the number of devices for direct, connect, idle and ticks (ticks: in pairs, A watching B; each round a
         send, an ack, a read, a typing start and a reconnect, with the latency of each event A sees).
         """;

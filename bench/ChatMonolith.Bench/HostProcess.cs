@@ -30,7 +30,7 @@ internal sealed class HostProcess : IAsyncDisposable
     private static readonly string SigningKey = Environment.GetEnvironmentVariable("Identity__SigningKey")
         ?? Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
-    public static async Task<HostProcess> StartAsync(string dll, Uri target)
+    public static async Task<HostProcess> StartAsync(string dll, Uri target, IReadOnlyDictionary<string, string>? settings = null)
     {
         var info = new ProcessStartInfo("dotnet", [dll])
         {
@@ -55,6 +55,11 @@ internal sealed class HostProcess : IAsyncDisposable
         // resolve), with a signing key of its own for the run.
         info.Environment["ASPNETCORE_ENVIRONMENT"] = Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? "Production";
         info.Environment["Identity__SigningKey"] = SigningKey;
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
+
         var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("host: " + e.Data); };

@@ -18,11 +18,19 @@ catch (Exception e) when (e is ArgumentException or FormatException)
 // One after the other: the first migrates the database. Stopped however the run ends.
 var startedHosts = new List<HostProcess>();
 await using var stopHosts = new StopsHosts(startedHosts);
+// push: FCM is a fake in this process, started before the host that is pointed at it.
+await using var fcm = options.Scenario == "push" ? await FakeFcm.StartAsync() : null;
+if (fcm is not null && options.StartHost is null)
+{
+    Console.Error.WriteLine("push needs --start-host: the host must be pointed at the bench's fake FCM");
+    return 2;
+}
+
 if (options.StartHost is not null)
 {
     for (var i = 0; i < options.Hosts; i++)
     {
-        startedHosts.Add(await HostProcess.StartAsync(options.StartHost, HostProcess.TargetOf(options.Target, i)));
+        startedHosts.Add(await HostProcess.StartAsync(options.StartHost, HostProcess.TargetOf(options.Target, i), fcm?.HostSettings));
     }
 }
 
@@ -55,6 +63,7 @@ var report = options.Scenario switch
     "idle" => await new IdleScenario(options, await BenchDevice.RegisterAsync(options.Target, options.Users, ChannelFor), sampler).RunAsync(),
     "connect" => await new ConnectScenario(options, await BenchDevice.RegisterAsync(options.Target, options.Users, ChannelFor), sampler).RunAsync(),
     "ticks" => await new TicksScenario(options, await BenchDevice.SetUpAsync(options, ChannelFor), sampler).RunAsync(),
+    "push" => await RunPushAsync(),
     "catchup" => await new CatchUpScenario(options, await BenchDevice.SetUpAsync(options with { Users = 2 }, ChannelFor), sampler).RunAsync(),
     _ => await new GroupScenario(options, await SetUpGroupsAsync(), sampler).RunAsync(),
 };
@@ -103,6 +112,12 @@ if (!report.Correct)
 }
 
 return 0;
+
+async Task<ScenarioReport> RunPushAsync()
+{
+    var (senders, recipients) = await PushScenario.SetUpAsync(options, ChannelFor);
+    return await new PushScenario(options, senders, recipients, fcm!, sampler).RunAsync();
+}
 
 async Task<List<(string GroupId, long LastSeq, List<BenchDevice> Online)>> SetUpGroupsAsync()
 {
