@@ -26,8 +26,9 @@ internal sealed record ProcessBoundary(IReadOnlyList<Type> WorkHandlers, IReadOn
         return new(work.Select(h => h.Type).Distinct().ToList(), work.Select(h => h.Message).Distinct().ToList(), outbound);
     }
 
-    /// <summary>The message types that handlers in <paramref name="assembly"/> take.</summary>
-    public static IEnumerable<Type> Handled(Assembly assembly) => HandlersIn(assembly).Select(h => h.Message).Distinct();
+    /// <summary>The handler types in <paramref name="assembly"/>, with the message type each takes.</summary>
+    public static IEnumerable<(Type Handler, Type Message)> Handlers(Assembly assembly) =>
+        HandlersIn(assembly).Select(h => (h.Type, h.Message)).Distinct();
 
     // Wolverine's conventions as this solution uses them: classes named *Handler with Handle or HandleAsync methods.
     private static IEnumerable<(Type Type, MethodInfo Method, Type Message)> HandlersIn(Assembly assembly) => assembly.GetTypes()

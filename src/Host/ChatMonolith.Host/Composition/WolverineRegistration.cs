@@ -73,26 +73,28 @@ internal static class WolverineRegistration
     /// A split deployment (docs/adr/0023): each process publishes what the other handles to the other's PostgreSQL
     /// queue, through its outbox (in the transaction of the handler that produced it), and reads its own. Explicit
     /// routes replace Wolverine's local ones, so a message that a module of this process handles too is also
-    /// published locally.
+    /// published to that handler's local queue.
     /// </summary>
     private static void CrossTheBoundary(WolverineOptions wolverine, DeploymentShape shape, ProcessBoundary boundary, TimeSpan pollingInterval)
     {
         var (sent, to, listen) = shape.Runs == HostRuns.Notifications
             ? (boundary.Outbound, DeploymentShape.HostQueue, DeploymentShape.NotificationsQueue)
             : (boundary.Inbound, DeploymentShape.NotificationsQueue, DeploymentShape.HostQueue);
-        var handledHere = shape.Services
+        var handlersHere = shape.Services
             .Where(m => shape.Runs == HostRuns.Notifications || m.Name != DeploymentShape.SeparableModule)
-            .SelectMany(m => ProcessBoundary.Handled(m.GetType().Assembly))
-            .ToHashSet();
+            .SelectMany(m => ProcessBoundary.Handlers(m.GetType().Assembly))
+            .ToLookup(h => h.Message, h => h.Handler);
         foreach (var type in sent)
         {
             wolverine.Publish(rule =>
             {
                 rule.Message(type);
                 rule.ToPostgresqlQueue(to);
-                if (handledHere.Contains(type))
+                // To the local queue of each handler here, named as MultipleHandlerBehavior.Separated names it: that
+                // is the queue a handler of a message with several handlers takes its messages from.
+                foreach (var handler in handlersHere[type])
                 {
-                    rule.Locally();
+                    rule.ToLocalQueue(handler.FullName!.ToLowerInvariant());
                 }
             });
         }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using ChatMonolith.Modules.Notifications.Tests.Fakes;
 using ChatMonolith.Protos.Notifications.V1;
 using ChatMonolith.Testing;
+using Grpc.Core;
 
 namespace ChatMonolith.Modules.Notifications.Tests.Features;
 
@@ -47,6 +48,27 @@ public sealed class NotificationsProcessTests(SplitPushHost host) : IClassFixtur
         Assert.Equal(accepted.Seq.ToString(), Seq(await NextPushAsync(bobsToken)));
         await MarkerPushAsync(alice);
         Assert.Equal(1, host.Fcm.RequestsFor(bobsToken));
+    }
+
+    [Fact]
+    public async Task Given_a_revoked_device_with_a_stream_and_a_target_When_Identity_tells_of_it_Then_the_host_ends_its_stream_and_the_Notifications_process_drops_its_target()
+    {
+        var phone = await host.Channel.RegisterAndLoginAsync();
+        var laptop = await host.Channel.LoginAsync(phone.Username, "laptop");
+        var notifications = host.Channel.Notifications();
+        await notifications.SetPushTargetAsync(new SetPushTargetRequest { Fcm = new FcmTarget { RegistrationToken = $"fcm-token-{Guid.NewGuid():N}" } }, phone.Auth);
+        await using var stream = await DeviceStream.ConnectAsync(host.Channel, phone);
+        await stream.CaughtUpAsync();
+
+        // DeviceRevoked is heard on both sides: by Messaging in the host, and through the queue by Notifications.
+        await host.Channel.Identity().RevokeDeviceAsync(new Protos.Identity.V1.RevokeDeviceRequest { DeviceId = phone.DeviceId }, laptop.Auth);
+
+        var ended = await Assert.ThrowsAsync<RpcException>(() => stream.Completion.WaitAsync(DeviceStream.Timeout));
+        Assert.Equal("DEVICE_REVOKED", ended.Reason());
+        await DatabaseState.UntilAsync(
+            async () => (await notifications.ListPushTargetsAsync(new ListPushTargetsRequest(), laptop.Auth)).Targets.Count == 0,
+            Inbox.Patience,
+            () => Task.FromResult("the revoked device's target is still listed"));
     }
 
     private async Task MarkerPushAsync(TestSession sender)
