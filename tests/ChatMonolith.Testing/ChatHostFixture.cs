@@ -127,20 +127,8 @@ public class ChatHostFixture : IAsyncLifetime
     }
 
     /// <summary>The first column of the first row of a query against the host's database; fails when there is no row.</summary>
-    public async Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
-    {
-        await using var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-
-        await using var reader = await command.ExecuteReaderAsync();
-        Assert.True(await reader.ReadAsync(), $"no row for: {sql}");
-        return reader.GetFieldValue<T>(0);
-    }
+    public Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters) =>
+        DatabaseState.ScalarAsync<T>(ConnectionString, sql, parameters);
 
     /// <summary>
     /// Polls PostgreSQL until a backend of this host's database waits on a lock (a batch of sends behind a row the test

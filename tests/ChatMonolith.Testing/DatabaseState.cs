@@ -6,6 +6,22 @@ namespace ChatMonolith.Testing;
 /// </summary>
 public static class DatabaseState
 {
+    /// <summary>The first column of the first row of a query against the database of <paramref name="connectionString"/>; fails when there is no row.</summary>
+    public static async Task<T> ScalarAsync<T>(string connectionString, string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        await using var reader = await command.ExecuteReaderAsync();
+        Xunit.Assert.True(await reader.ReadAsync(), $"no row for: {sql}");
+        return reader.GetFieldValue<T>(0);
+    }
+
     /// <summary>Whether <paramref name="condition"/> came to hold within <paramref name="patience"/>.</summary>
     public static async Task<bool> HoldsWithinAsync(Func<Task<bool>> condition, TimeSpan patience)
     {

@@ -24,8 +24,6 @@ internal sealed record DeploymentShape(
     /// <summary>Wolverine's PostgreSQL queue that the host reads: what the Notifications process asks of other modules.</summary>
     public const string HostQueue = "host";
 
-    public bool IsSplit => Runs != HostRuns.Everything;
-
     public static DeploymentShape For(HostRuns runs, IReadOnlyList<IModule> modules)
     {
         var work = modules.OfType<IModuleWithWork>().ToList();

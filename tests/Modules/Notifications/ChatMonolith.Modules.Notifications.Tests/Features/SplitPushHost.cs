@@ -1,7 +1,6 @@
 using ChatMonolith.Modules.Notifications.Tests.Fakes;
 using ChatMonolith.Testing;
 using Grpc.Net.Client;
-using Npgsql;
 using Xunit;
 
 namespace ChatMonolith.Modules.Notifications.Tests.Features;
@@ -55,18 +54,8 @@ public sealed class SplitPushHost : IPushHost, IAsyncLifetime
 
     public async Task StartNotificationsAsync() => Notifications = await StartAsync("Notifications");
 
-    public async Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
-    {
-        await using var connection = new NpgsqlConnection(_connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-
-        return (T)(await command.ExecuteScalarAsync() ?? throw new InvalidOperationException("no row: " + sql));
-    }
+    public Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters) =>
+        DatabaseState.ScalarAsync<T>(_connectionString, sql, parameters);
 
     public async Task DisposeAsync()
     {
