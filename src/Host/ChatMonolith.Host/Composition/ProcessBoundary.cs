@@ -8,7 +8,8 @@ namespace ChatMonolith.Host.Composition;
 /// <list type="bullet">
 /// <item><see cref="WorkHandlers"/>: the module's handlers of messages defined elsewhere (other modules' events);</item>
 /// <item><see cref="Inbound"/>: those messages, sent to the module's process;</item>
-/// <item><see cref="Outbound"/>: the messages of other modules' Contracts that the module's handlers answer with, sent back.</item>
+/// <item><see cref="Outbound"/>: the messages of other modules' Contracts that the module's handlers answer with, and
+/// the module's own Contracts' events, sent back.</item>
 /// </list>
 /// The handlers of the module's own commands (its gRPC API's) are not work: they run where the API is served.
 /// </summary>
@@ -21,9 +22,20 @@ internal sealed record ProcessBoundary(IReadOnlyList<Type> WorkHandlers, IReadOn
         var outbound = handlers
             .SelectMany(h => Produced(h.Method.ReturnType))
             .Where(t => t.Assembly != module && t.Assembly.GetName().Name?.EndsWith(".Contracts", StringComparison.Ordinal) == true)
+            .Concat(OwnEvents(module))
             .Distinct()
             .ToList();
         return new(work.Select(h => h.Type).Distinct().ToList(), work.Select(h => h.Message).Distinct().ToList(), outbound);
+    }
+
+    /// <summary>
+    /// The messages of the module's own Contracts (its events for other modules, such as Notifications'
+    /// PushTargetChanged): whatever in its process publishes them, a handler or a worker, they go to the other side.
+    /// </summary>
+    private static IEnumerable<Type> OwnEvents(Assembly module)
+    {
+        var contracts = module.GetReferencedAssemblies().FirstOrDefault(a => a.Name == module.GetName().Name + ".Contracts");
+        return contracts is null ? [] : Assembly.Load(contracts).GetExportedTypes().Where(t => t.IsClass && !t.IsAbstract);
     }
 
     /// <summary>The handler types in <paramref name="assembly"/>, with the message type each takes.</summary>

@@ -20,6 +20,8 @@ public sealed class MessagingDbContext(DbContextOptions<MessagingDbContext> opti
 
     internal DbSet<UserConversation> UserConversations => Set<UserConversation>();
 
+    internal DbSet<PushReachableDevice> PushReachableDevices => Set<PushReachableDevice>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.HasDefaultSchema(Schema);
@@ -54,6 +56,12 @@ public sealed class MessagingDbContext(DbContextOptions<MessagingDbContext> opti
         {
             list.ToTable("user_conversations");
             list.HasKey(u => new { u.UserId, u.ConversationId });
+        });
+
+        modelBuilder.Entity<PushReachableDevice>(device =>
+        {
+            device.ToTable("push_reachable_devices");
+            device.HasKey(d => new { d.UserId, d.DeviceId });
         });
     }
 }

@@ -70,6 +70,7 @@ public abstract class ApnsPushTests<THost>(THost host) : IClassFixture<THost>
         host.Apns.Hang(iPhone);
         var android = $"fcm-token-{Guid.NewGuid():N}";
         await host.Channel.Notifications().SetPushTargetAsync(new SetPushTargetRequest { Fcm = new FcmTarget { RegistrationToken = android } }, carol.Auth);
+        await host.PushCanReachAsync(carol);
         var group = await host.Channel.CreateGroupAsync(alice, "isolation", [bob, carol]);
 
         var accepted = await host.Channel.SendAsync(alice, group.ConversationId, "one of you is on a bad provider");
@@ -91,6 +92,7 @@ public abstract class ApnsPushTests<THost>(THost host) : IClassFixture<THost>
         var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         await host.Channel.Notifications().SetPushTargetAsync(
             new SetPushTargetRequest { Apns = new ApnsTarget { DeviceToken = token, Topic = Topic, Environment = ApnsEnvironment.Production } }, device.Auth);
+        await host.PushCanReachAsync(device);
         return token;
     }
 

@@ -148,6 +148,7 @@ public abstract class FcmPushTests<THost>(THost host) : IClassFixture<THost>
     {
         var token = $"fcm-token-{Guid.NewGuid():N}";
         await host.Channel.Notifications().SetPushTargetAsync(new SetPushTargetRequest { Fcm = new FcmTarget { RegistrationToken = token } }, device.Auth);
+        await host.PushCanReachAsync(device);
         return token;
     }
 

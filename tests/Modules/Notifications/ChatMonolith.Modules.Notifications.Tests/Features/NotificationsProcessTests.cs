@@ -84,6 +84,7 @@ public sealed class NotificationsProcessTests(SplitPushHost host) : IClassFixtur
         var device = await host.Channel.RegisterAndLoginAsync();
         var token = $"fcm-token-{Guid.NewGuid():N}";
         await host.Channel.Notifications().SetPushTargetAsync(new SetPushTargetRequest { Fcm = new FcmTarget { RegistrationToken = token } }, device.Auth);
+        await host.PushCanReachAsync(device);
         return (device, token);
     }
 

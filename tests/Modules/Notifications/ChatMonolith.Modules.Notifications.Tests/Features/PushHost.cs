@@ -20,6 +20,21 @@ public interface IPushHost
     Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters);
 }
 
+public static class PushHostExtensions
+{
+    /// <summary>
+    /// Waits until Messaging knows that a push can reach <paramref name="device"/> (Notifications' PushTargetChanged,
+    /// handled in the background); a message sent before that would find no device to push to.
+    /// </summary>
+    public static Task PushCanReachAsync(this IPushHost host, TestSession device) =>
+        DatabaseState.UntilAsync(
+            async () => await host.ScalarAsync<long>(
+                "SELECT count(*) FROM messaging.push_reachable_devices WHERE device_id = @device AND has_target",
+                ("device", Guid.Parse(device.DeviceId))) == 1,
+            Fakes.Inbox.Patience,
+            () => Task.FromResult($"Messaging never heard that device {device.DeviceId} has a push target"));
+}
+
 /// <summary>
 /// The push fakes on loopback (<see cref="FakeFcm"/>, <see cref="FakeApns"/> over HTTP/2 and TLS, <see cref="FakeWebPush"/>
 /// over TLS, the host trusting this run's authority) and the settings that point a deployment at them, with a

@@ -15,6 +15,7 @@ public abstract class WebPushTests<THost>(THost host) : IClassFixture<THost>
         var bob = await host.Channel.RegisterAndLoginAsync();
         var subscription = host.WebPush.Subscribe();
         await host.Channel.Notifications().SetPushTargetAsync(new SetPushTargetRequest { WebPush = subscription }, bob.Auth);
+        await host.PushCanReachAsync(bob);
         var group = await host.Channel.CreateGroupAsync(alice, "Climbing", [bob]);
 
         var accepted = await host.Channel.SendAsync(alice, group.ConversationId, "Saturday, 9 am?");
@@ -37,6 +38,7 @@ public abstract class WebPushTests<THost>(THost host) : IClassFixture<THost>
         var bob = await host.Channel.RegisterAndLoginAsync();
         var subscription = host.WebPush.Subscribe();
         await host.Channel.Notifications().SetPushTargetAsync(new SetPushTargetRequest { WebPush = subscription }, bob.Auth);
+        await host.PushCanReachAsync(bob);
         var chat = await host.Channel.OpenDirectChatAsync(alice, bob);
         host.WebPush.AnswerNext(subscription.Endpoint, 410);
 

@@ -49,11 +49,15 @@ namespace Internal.Generated.WolverineHandlers
                 Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("handler.type", "ChatMonolith.Modules.Notifications.Features.Targets.SetPushTargetHandler");
                 
                 // The actual message execution
-                var outgoing1 = await ChatMonolith.Modules.Notifications.Features.Targets.SetPushTargetHandler.Handle(setPushTarget, notificationsDbContext, _pushTargetRules, _timeProvider, cancellation).ConfigureAwait(false);
+                (var outgoing1, var outgoing2) = await ChatMonolith.Modules.Notifications.Features.Targets.SetPushTargetHandler.Handle(setPushTarget, notificationsDbContext, _pushTargetRules, _timeProvider, cancellation).ConfigureAwait(false);
 
                 
                 // Outgoing, cascaded message
                 await context.EnqueueCascadingAsync(outgoing1).ConfigureAwait(false);
+
+                
+                // Outgoing, cascaded message
+                await context.EnqueueCascadingAsync(outgoing2).ConfigureAwait(false);
 
                 
                 // Added by EF Core Transaction Middleware

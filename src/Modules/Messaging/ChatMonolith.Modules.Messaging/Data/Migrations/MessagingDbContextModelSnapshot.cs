@@ -147,6 +147,30 @@ namespace ChatMonolith.Modules.Messaging.Data.Migrations
                     b.ToTable("messages", "messaging");
                 });
 
+            modelBuilder.Entity("ChatMonolith.Modules.Messaging.Data.PushReachableDevice", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<Guid>("DeviceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("device_id");
+
+                    b.Property<DateTimeOffset>("ChangedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("changed_at");
+
+                    b.Property<bool>("HasTarget")
+                        .HasColumnType("boolean")
+                        .HasColumnName("has_target");
+
+                    b.HasKey("UserId", "DeviceId")
+                        .HasName("pk_push_reachable_devices");
+
+                    b.ToTable("push_reachable_devices", "messaging");
+                });
+
             modelBuilder.Entity("ChatMonolith.Modules.Messaging.Data.UserConversation", b =>
                 {
                     b.Property<Guid>("UserId")

@@ -1,3 +1,5 @@
+using ChatMonolith.Modules.Notifications.Contracts;
+using Wolverine;
 using System.Collections.Concurrent;
 using ChatMonolith.Modules.Notifications.Data;
 using ChatMonolith.Modules.Notifications.Providers;
@@ -15,6 +17,7 @@ namespace ChatMonolith.Modules.Notifications.Features.Pushes;
 /// </summary>
 internal sealed class PushDispatcher(
     NpgsqlDataSource database,
+    IMessageBus bus,
     IEnumerable<IPushProvider> providers,
     PushSignal signal,
     PushSettings settings,
@@ -333,7 +336,12 @@ internal sealed class PushDispatcher(
         command.Parameters.Add(new() { Value = target.UserId });
         command.Parameters.Add(new() { Value = target.DeviceId });
         command.Parameters.Add(new() { Value = target.Address });
-        await command.ExecuteNonQueryAsync(CancellationToken.None);
+        if (await command.ExecuteNonQueryAsync(CancellationToken.None) > 0)
+        {
+            // Durable, after the delete: lost only with the process, and then Messaging keeps looking at a device
+            // that needs nothing (the cost of a look, never a missed push).
+            await bus.PublishAsync(new PushTargetChanged(target.UserId, target.DeviceId, HasTarget: false, clock.GetUtcNow()));
+        }
     }
 
     private async Task GiveUpAbandonedClaimsAsync(CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using ChatMonolith.Modules.Notifications.Contracts;
 using System.Buffers.Text;
 using System.Text.RegularExpressions;
 using ChatMonolith.BuildingBlocks.Errors;
@@ -17,7 +18,7 @@ public sealed record SetPushTarget(
 
 public static class SetPushTargetHandler
 {
-    public static async Task<PushTargetView> Handle(
+    public static async Task<(PushTargetView, PushTargetChanged)> Handle(
         SetPushTarget command, NotificationsDbContext db, PushTargetRules rules, TimeProvider clock, CancellationToken cancellationToken)
     {
         var target = rules.Check(command);
@@ -35,7 +36,7 @@ public static class SetPushTargetHandler
                 web_push_auth = EXCLUDED.web_push_auth, updated_at = EXCLUDED.updated_at
             """,
             cancellationToken);
-        return PushTargetView.Of(target);
+        return (PushTargetView.Of(target), new PushTargetChanged(target.UserId, target.DeviceId, HasTarget: true, target.UpdatedAt));
     }
 }
 
