@@ -17,16 +17,21 @@ public sealed class HotStatementsTests(CitusHostFixture host) : IClassFixture<Ci
     [Fact]
     public async Task Given_a_statement_over_every_shard_When_the_host_session_runs_it_Then_the_counters_see_it()
     {
+        // Ten of them: the host's own passes over every shard (its push dispatcher's first look, at start) may count in
+        // the same moment, but cannot make up ten.
+        const int Statements = 10;
         var before = await host.CountersAsync();
-
         await using (var connection = new NpgsqlConnection(host.CountedConnectionString))
         {
             await connection.OpenAsync();
-            await using var everyShard = new NpgsqlCommand("SELECT count(*) FROM messaging.messages", connection);
-            await everyShard.ExecuteScalarAsync();
+            for (var i = 0; i < Statements; i++)
+            {
+                await using var everyShard = new NpgsqlCommand("SELECT count(*) FROM messaging.messages", connection);
+                await everyShard.ExecuteScalarAsync();
+            }
         }
 
-        Assert.Equal(1, (await host.CountersAsync() - before).MultiShard);
+        Assert.InRange((await host.CountersAsync() - before).MultiShard, Statements, Statements + 2);
     }
 
     [Fact]
@@ -105,11 +110,11 @@ public sealed class HotStatementsTests(CitusHostFixture host) : IClassFixture<Ci
         // A send takes six statements, each one task on one shard (CitusSendStatements): the lock, the members, the
         // retry lookup, then the insert, the conversation's last seq and the sender's read position. A statement that
         // Citus split into subplans would count once per subplan (the set-based statement of plain PostgreSQL counted 7).
-        // After the commit, off the send path (docs/adr/0022), two more: Messaging's unread counts of the recipients in
-        // the conversation, and Notifications' look for their push targets (none here, so nothing more). That look names
-        // each recipient: one shard for Bob alone; for Bob and Carol, whose user ids may hash to one shard or to two.
-        Assert.Equal((8L, 0L), (counted[0].Counters.SingleShard, counted[0].Counters.MultiShard));
-        Assert.Contains((counted[1].Counters.SingleShard, counted[1].Counters.MultiShard), new[] { (8L, 0L), (7L, 1L) });
+        // After the commit, off the send path (docs/adr/0022), one more: Messaging's look at which recipient devices a
+        // push could reach, on the reference table (one node). None has a push target here, so nothing more follows:
+        // no unread count, no look by Notifications.
+        Assert.Equal((7L, 0L), (counted[0].Counters.SingleShard, counted[0].Counters.MultiShard));
+        Assert.Equal((7L, 0L), (counted[1].Counters.SingleShard, counted[1].Counters.MultiShard));
 
         // A stream's opening looks up the user's window in every conversation they are in, at once (docs/adr/0009):
         // one read of members and one of conversations, each over the shards that hold those conversations. That
