@@ -9,11 +9,13 @@ public static class Inbox
 
     /// <summary>
     /// The next item that <paramref name="match"/> takes; the items it passes over are put back, for the tests they are
-    /// for. When none comes, the failure says what the fake refused (<paramref name="refusals"/>).
+    /// for. When none comes within <paramref name="patience"/> (<see cref="Patience"/> unless told), the failure says what
+    /// the fake refused (<paramref name="refusals"/>).
     /// </summary>
-    public static async Task<T> NextAsync<T>(this Channel<T> received, Func<T, bool> match, Func<string>? refusals = null)
+    public static async Task<T> NextAsync<T>(this Channel<T> received, Func<T, bool> match, Func<string>? refusals = null, TimeSpan? patience = null)
     {
-        using var timeout = new CancellationTokenSource(Patience);
+        var wait = patience ?? Patience;
+        using var timeout = new CancellationTokenSource(wait);
         var others = new List<T>();
         try
         {
@@ -26,7 +28,7 @@ public static class Inbox
                 }
                 catch (OperationCanceledException) when (timeout.IsCancellationRequested)
                 {
-                    throw new TimeoutException($"nothing came within {Patience.TotalSeconds} s; the fake refused: {refusals?.Invoke() ?? "(not told)"}");
+                    throw new TimeoutException($"nothing came within {wait.TotalSeconds} s; the fake refused: {refusals?.Invoke() ?? "(not told)"}");
                 }
 
                 if (match(item))
