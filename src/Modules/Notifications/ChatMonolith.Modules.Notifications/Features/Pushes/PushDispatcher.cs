@@ -1,11 +1,12 @@
-using ChatMonolith.Modules.Notifications.Contracts;
-using Wolverine;
 using System.Collections.Concurrent;
+using ChatMonolith.Modules.Notifications.Contracts;
 using ChatMonolith.Modules.Notifications.Data;
 using ChatMonolith.Modules.Notifications.Providers;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Wolverine;
 
 namespace ChatMonolith.Modules.Notifications.Features.Pushes;
 
@@ -17,7 +18,7 @@ namespace ChatMonolith.Modules.Notifications.Features.Pushes;
 /// </summary>
 internal sealed class PushDispatcher(
     NpgsqlDataSource database,
-    IMessageBus bus,
+    IServiceScopeFactory scopes,
     IEnumerable<IPushProvider> providers,
     PushSignal signal,
     PushSettings settings,
@@ -340,7 +341,10 @@ internal sealed class PushDispatcher(
         {
             // Durable, after the delete: lost only with the process, and then Messaging keeps looking at a device
             // that needs nothing (the cost of a look, never a missed push).
-            await bus.PublishAsync(new PushTargetChanged(target.UserId, target.DeviceId, HasTarget: false, clock.GetUtcNow()));
+            // Wolverine's bus is scoped; this worker is not.
+            await using var scope = scopes.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<IMessageBus>()
+                .PublishAsync(new PushTargetChanged(target.UserId, target.DeviceId, HasTarget: false, clock.GetUtcNow()));
         }
     }
 
