@@ -12,7 +12,7 @@ namespace ChatMonolith.Testing;
 public sealed class TcpProxy : IAsyncDisposable
 {
     private readonly string _targetHost;
-    private readonly int _targetPort;
+    private volatile int _targetPort;
     private readonly Lock _gate = new();
     private readonly List<Pair> _pairs = [];
     private TcpListener? _listener;
@@ -26,6 +26,13 @@ public sealed class TcpProxy : IAsyncDisposable
     }
 
     public int Port { get; }
+
+    /// <summary>Where new connections go: a restarted server on a new port is reached at the same address.</summary>
+    public int TargetPort
+    {
+        get => _targetPort;
+        set => _targetPort = value;
+    }
 
     /// <summary>Picks a loopback port nobody listens on.</summary>
     public static int FreePort()
@@ -66,6 +73,18 @@ public sealed class TcpProxy : IAsyncDisposable
             foreach (var pair in _pairs)
             {
                 pair.Frozen = true;
+            }
+        }
+    }
+
+    /// <summary>Every connection open now still carries what the client sends, but nothing comes back: answers are lost.</summary>
+    public void FreezeReplies()
+    {
+        lock (_gate)
+        {
+            foreach (var pair in _pairs)
+            {
+                pair.RepliesFrozen = true;
             }
         }
     }
@@ -121,9 +140,11 @@ public sealed class TcpProxy : IAsyncDisposable
     {
         public volatile bool Frozen;
 
+        public volatile bool RepliesFrozen;
+
         public async Task RunAsync()
         {
-            await Task.WhenAny(PumpAsync(client.GetStream(), server.GetStream()), PumpAsync(server.GetStream(), client.GetStream()));
+            await Task.WhenAny(PumpAsync(client.GetStream(), server.GetStream(), replies: false), PumpAsync(server.GetStream(), client.GetStream(), replies: true));
             Close();
         }
 
@@ -133,7 +154,7 @@ public sealed class TcpProxy : IAsyncDisposable
             server.Dispose();
         }
 
-        private async Task PumpAsync(NetworkStream from, NetworkStream to)
+        private async Task PumpAsync(NetworkStream from, NetworkStream to, bool replies)
         {
             var buffer = new byte[16 * 1024];
             try
@@ -147,7 +168,7 @@ public sealed class TcpProxy : IAsyncDisposable
                     }
 
                     // Frozen: what arrives is swallowed, as by a dead link.
-                    if (!Frozen)
+                    if (!Frozen && !(replies && RepliesFrozen))
                     {
                         await to.WriteAsync(buffer.AsMemory(0, read));
                     }
