@@ -180,15 +180,7 @@ public sealed partial class ChatClient
 
     private async Task ResendLaterAsync(string clientMsgId, TimeSpan delay)
     {
-        try
-        {
-            await Task.Delay(delay, _lifetime.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            return;
-        }
-
+        await DelayAsync(delay).ConfigureAwait(false);
         lock (_gate)
         {
             // On this stream or, if it broke meanwhile, the next one's resend takes it.
