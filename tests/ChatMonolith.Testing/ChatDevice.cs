@@ -20,7 +20,7 @@ public sealed class ChatDevice(TestSession session) : IAsyncDisposable
 
     // A gRPC request stream takes one write at a time; sends, resends and heartbeats come from several tasks.
     private readonly SemaphoreSlim _writing = new(1, 1);
-    private TaskCompletionSource _changed = NewSignal();
+    private readonly ChangeSignal _changed = new();
     private AsyncDuplexStreamingCall<ClientEvent, ServerEvent>? _call;
     private Task<RpcException?> _ended = Task.FromResult<RpcException?>(null);
 
@@ -144,32 +144,11 @@ public sealed class ChatDevice(TestSession session) : IAsyncDisposable
     public Task HeartbeatAsync() => WriteAsync(new ClientEvent { Heartbeat = new Protos.Presence.V1.HeartbeatRequest() });
 
     /// <summary>Waits until <paramref name="condition"/> holds, re-checked whenever something arrives.</summary>
-    public async Task WaitUntilAsync(Func<ChatDevice, bool> condition, TimeSpan? timeout = null, string? what = null)
-    {
-        using var cts = new CancellationTokenSource(timeout ?? DeviceStream.Timeout);
-        while (true)
-        {
-            Task changed;
-            lock (_gate)
-            {
-                changed = _changed.Task;
-            }
-
-            if (condition(this))
-            {
-                return;
-            }
-
-            try
-            {
-                await changed.WaitAsync(cts.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                throw new TimeoutException($"{Session.Username}: not {what ?? "there"} in time; received {Received.Count}, acked {Acked.Count}, unacked {Unacked}, refused [{string.Join(", ", RefusedSends)}], duplicates {Duplicates}, gaps {Gaps}, ended {(Ended.IsCompleted ? Ended.Result?.Status.ToString() ?? "OK" : "no")}");
-            }
-        }
-    }
+    public Task WaitUntilAsync(Func<ChatDevice, bool> condition, TimeSpan? timeout = null, string? what = null) =>
+        _changed.WaitUntilAsync(
+            () => condition(this),
+            timeout ?? DeviceStream.Timeout,
+            () => $"{Session.Username}: not {what ?? "there"} in time; received {Received.Count}, acked {Acked.Count}, unacked {Unacked}, refused [{string.Join(", ", RefusedSends)}], duplicates {Duplicates}, gaps {Gaps}, ended {(Ended.IsCompleted ? Ended.Result?.Status.ToString() ?? "OK" : "no")}");
 
     public async ValueTask DisposeAsync()
     {
@@ -208,9 +187,9 @@ public sealed class ChatDevice(TestSession session) : IAsyncDisposable
                 lock (_gate)
                 {
                     Take(serverEvent, caughtUp);
-                    _changed.TrySetResult();
-                    _changed = NewSignal();
                 }
+
+                _changed.Notify();
             }
 
             return null;
@@ -225,11 +204,7 @@ public sealed class ChatDevice(TestSession session) : IAsyncDisposable
         }
         finally
         {
-            lock (_gate)
-            {
-                _changed.TrySetResult();
-                _changed = NewSignal();
-            }
+            _changed.Notify();
         }
     }
 

@@ -228,8 +228,23 @@ public sealed class HostProcess : IAsyncDisposable
     }
 }
 
+/// <summary>Signals to a process through libc's kill(2), so no kill(1) program is needed on the machine.</summary>
+public static class ProcessSignals
+{
+    /// <summary>Ctrl+C, as a terminal sends it.</summary>
+    public static void Interrupt(Process process)
+    {
+        if (NativeMethods.Kill(process.Id, NativeMethods.SigInt) != 0)
+        {
+            throw new InvalidOperationException($"kill({process.Id}, SIGINT) failed: errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}");
+        }
+    }
+}
+
 internal static class NativeMethods
 {
+    public const int SigInt = 2;
+
     public const int SigTerm = 15;
 
     public const int SigCont = 18;

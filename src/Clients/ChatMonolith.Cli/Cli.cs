@@ -14,7 +14,8 @@ internal sealed class Cli(ParseResult parse)
     {
         Description = "The server's native gRPC address (or CHAT_SERVER)",
         Recursive = true,
-        DefaultValueFactory = _ => new Uri(Environment.GetEnvironmentVariable("CHAT_SERVER") is { Length: > 0 } server ? server : "http://127.0.0.1:5080"),
+        DefaultValueFactory = result => ParseServer(result, Environment.GetEnvironmentVariable("CHAT_SERVER") is { Length: > 0 } server ? server : "http://127.0.0.1:5080")!,
+        CustomParser = result => ParseServer(result, result.Tokens[^1].Value),
     };
 
     public static readonly Option<bool> JsonOption = new("--json")
@@ -30,8 +31,10 @@ internal sealed class Cli(ParseResult parse)
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable("CHAT_PROFILE") is { Length: > 0 } profile ? profile : "default",
     };
 
-    private static readonly JsonSerializerOptions JsonWriting = new(JsonSerializerDefaults.Web)
+    /// <summary>How --json prints: snake_case names and enum values, as the protos spell them; nulls left out.</summary>
+    public static readonly JsonSerializerOptions JsonOutput = new(JsonSerializerDefaults.Web)
     {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
@@ -54,6 +57,18 @@ internal sealed class Cli(ParseResult parse)
         }
     }
 
+    /// <summary>An http:// or https:// address, or a parse error that says what is wrong with it.</summary>
+    private static Uri? ParseServer(System.CommandLine.Parsing.ArgumentResult result, string text)
+    {
+        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.Host.Length > 0)
+        {
+            return uri;
+        }
+
+        result.AddError($"The server's address \"{text}\" is not an http:// or https:// address, such as http://127.0.0.1:5080.");
+        return null;
+    }
+
     public ChatClientOptions Options()
     {
         var options = ChatClientOptions.For(Server);
@@ -70,7 +85,7 @@ internal sealed class Cli(ParseResult parse)
     {
         if (Json)
         {
-            Console.Out.WriteLine(JsonSerializer.Serialize(value, JsonWriting));
+            Console.Out.WriteLine(JsonSerializer.Serialize(value, JsonOutput));
         }
         else
         {

@@ -14,20 +14,36 @@ AccountCommands.AddTo(root);
 ConversationCommands.AddTo(root);
 LiveCommands.AddTo(root);
 
+var parse = root.Parse(args);
+var errors = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
 try
 {
-    return await root.Parse(args).InvokeAsync();
+    // Exceptions come here, not to System.CommandLine's handler, which prints a stack trace.
+    return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
 catch (ChatException e)
 {
-    if (args.Contains("--json"))
+    // With --json the error is a JSON line on stdout too; else it is put into words, on stderr.
+    if (parse.GetValue(Cli.JsonOption))
     {
-        Console.Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(new { error = new { code = e.Code.ToString(), reason = e.Reason, message = e.Message } }));
+        Console.Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(new { error = new { code = e.Code.ToString(), reason = e.Reason, message = e.Message } }, Cli.JsonOutput));
     }
     else
     {
-        AnsiConsole.MarkupLineInterpolated($"[red]{Cli.Words(e)}[/]");
+        errors.MarkupLineInterpolated($"[red]{Cli.Words(e)}[/]");
     }
 
+    return 1;
+}
+catch (OperationCanceledException)
+{
+    return 130;
+}
+#pragma warning disable CA1031 // The last line of defence of a command: a sentence, not a stack trace.
+catch (Exception e)
+#pragma warning restore CA1031
+{
+    // The session folder not writable, or a file in it damaged; or a fault of this client.
+    errors.MarkupLineInterpolated($"[red]chat failed: {e.Message}[/]");
     return 1;
 }

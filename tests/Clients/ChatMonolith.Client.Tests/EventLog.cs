@@ -1,4 +1,5 @@
 using ChatMonolith.Client;
+using ChatMonolith.Testing;
 
 namespace ChatMonolith.Client.Tests;
 
@@ -11,7 +12,7 @@ public sealed class EventLog : IAsyncDisposable
     private readonly List<ChatEvent> _events = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _reading;
-    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ChangeSignal _changed = new();
 
     public EventLog(ChatClient client) => _reading = Task.Run(() => ReadAsync(client));
 
@@ -37,32 +38,8 @@ public sealed class EventLog : IAsyncDisposable
         return Events.OfType<T>().First(match);
     }
 
-    public async Task WaitUntilAsync(Func<EventLog, bool> condition, string what, TimeSpan? timeout = null)
-    {
-        using var cts = new CancellationTokenSource(timeout ?? Timeout);
-        while (true)
-        {
-            Task changed;
-            lock (_gate)
-            {
-                changed = _changed.Task;
-            }
-
-            if (condition(this))
-            {
-                return;
-            }
-
-            try
-            {
-                await changed.WaitAsync(cts.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                throw new TimeoutException($"Not {what} in time. Events: {string.Join(", ", Events.TakeLast(20))}");
-            }
-        }
-    }
+    public Task WaitUntilAsync(Func<EventLog, bool> condition, string what, TimeSpan? timeout = null) =>
+        _changed.WaitUntilAsync(() => condition(this), timeout ?? Timeout, () => $"Not {what} in time. Events: {string.Join(", ", Events.TakeLast(20))}");
 
     public async ValueTask DisposeAsync()
     {
@@ -85,9 +62,9 @@ public sealed class EventLog : IAsyncDisposable
             lock (_gate)
             {
                 _events.Add(chatEvent);
-                _changed.TrySetResult();
-                _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             }
+
+            _changed.Notify();
         }
     }
 }

@@ -89,7 +89,7 @@ internal static class LiveCommands
             ConnectionChanged c => new { c.State, Reason = c.Error?.Reason, c.RetryIn },
             _ => new { },
         };
-        return JsonSerializer.Serialize(new { type, @event = body }, JsonOptions);
+        return JsonSerializer.Serialize(new { type, @event = body }, Cli.JsonOutput);
     }
 
     public static async Task<string?> DescribeAsync(ChatEvent chatEvent, Names names, CancellationToken cancellationToken) => chatEvent switch
@@ -113,12 +113,6 @@ internal static class LiveCommands
         PresenceState.Offline when presence.LastSeenAt is { } seen => $"offline, last seen {seen.LocalDateTime.ToString("g", System.Globalization.CultureInfo.CurrentCulture)}",
         PresenceState.Offline => "offline",
         _ => "hiding their presence",
-    };
-
-    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
-    {
-        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
-        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
     };
 }
 
