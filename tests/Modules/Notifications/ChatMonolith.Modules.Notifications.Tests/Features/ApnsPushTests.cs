@@ -27,7 +27,7 @@ public abstract class ApnsPushTests<THost>(THost host) : IClassFixture<THost>
         Assert.Equal((Topic, "alert", "10", conversation),
             (push.Headers["apns-topic"], push.Headers["apns-push-type"], push.Headers["apns-priority"], push.Headers["apns-collapse-id"]));
         var aps = push.Body.GetProperty("aps");
-        Assert.Equal((alice.Username, "Are you up?", conversation, accepted.Seq),
+        Assert.Equal((alice.Username, "Are you up?", conversation, 1L),
             (aps.GetProperty("alert").GetProperty("title").GetString(), aps.GetProperty("alert").GetProperty("body").GetString(),
                 aps.GetProperty("thread-id").GetString(), aps.GetProperty("badge").GetInt64()));
         Assert.Equal((chat.ConversationId, accepted.Seq.ToString()), (push.Body.GetProperty("conversation_id").GetString(), push.Body.GetProperty("seq").GetString()));

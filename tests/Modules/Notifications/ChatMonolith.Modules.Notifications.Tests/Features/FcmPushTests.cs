@@ -24,8 +24,8 @@ public abstract class FcmPushTests<THost>(THost host) : IClassFixture<THost>
         Assert.Equal(conversation, push.GetProperty("android").GetProperty("collapse_key").GetString());
         Assert.Equal("HIGH", push.GetProperty("android").GetProperty("priority").GetString());
         var data = push.GetProperty("data");
-        // The unread count is the conversation list's: the chat's opening entry counts too, so it is the seq here.
-        Assert.Equal(("message", chat.ConversationId, accepted.Seq.ToString(), accepted.Seq.ToString()),
+        // The unread count is the conversation list's: one message (a direct chat's start is nothing to read).
+        Assert.Equal(("message", chat.ConversationId, accepted.Seq.ToString(), "1"),
             (data.GetProperty("type").GetString(), data.GetProperty("conversation_id").GetString(), data.GetProperty("seq").GetString(), data.GetProperty("unread").GetString()));
         var notification = push.GetProperty("android").GetProperty("notification");
         Assert.Equal((alice.Username, "Lunch at noon?", conversation),
@@ -47,9 +47,9 @@ public abstract class FcmPushTests<THost>(THost host) : IClassFixture<THost>
 
         var push = await NextPushAsync(token);
         var data = push.GetProperty("data");
-        // One push for all twenty; its count is the conversation list's (the chat's opening entry counts too).
-        Assert.Equal((last.ToString(), last.ToString(), last.ToString()), (data.GetProperty("seq").GetString(), data.GetProperty("unread").GetString(), data.GetProperty("badge").GetString()));
-        Assert.Equal(last, push.GetProperty("android").GetProperty("notification").GetProperty("notification_count").GetInt32());
+        // One push for all twenty, counting twenty (the chat's start is nothing to read).
+        Assert.Equal((last.ToString(), "20", "20"), (data.GetProperty("seq").GetString(), data.GetProperty("unread").GetString(), data.GetProperty("badge").GetString()));
+        Assert.Equal(20, push.GetProperty("android").GetProperty("notification").GetProperty("notification_count").GetInt32());
 
         await host.Channel.Streams().MarkReadAsync(new Protos.Messaging.V1.MarkReadRequest { ConversationId = chat.ConversationId, Seq = last }, bobsLaptop.Auth);
 
@@ -78,9 +78,10 @@ public abstract class FcmPushTests<THost>(THost host) : IClassFixture<THost>
         await laptopStream.DisposeAsync();
         var accepted = await host.Channel.SendAsync(alice, chat.ConversationId, "but not me");
 
-        // The first push the phone gets is the unmuted chat's; the muted one's unread counts in the badge all the same.
+        // The first push the phone gets is the unmuted chat's; the muted one's unread counts in the badge all the same:
+        // one message in each.
         var data = (await NextPushAsync(token)).GetProperty("data");
-        Assert.Equal((chat.ConversationId, accepted.Seq.ToString(), (accepted.Seq + muted.Seq).ToString()),
+        Assert.Equal((chat.ConversationId, accepted.Seq.ToString(), "2"),
             (data.GetProperty("conversation_id").GetString(), data.GetProperty("seq").GetString(), data.GetProperty("badge").GetString()));
         Assert.Equal(0L, await host.ScalarAsync<long>(
             "SELECT count(*) FROM notifications.push_windows WHERE conversation_id = @chat", ("chat", Guid.Parse(noisy.ConversationId))));
@@ -126,7 +127,8 @@ public abstract class FcmPushTests<THost>(THost host) : IClassFixture<THost>
         var later = await host.Channel.SendAsync(alice, chat.ConversationId, "after you left");
 
         var data = (await NextPushAsync(token)).GetProperty("data");
-        Assert.Equal((later.Seq.ToString(), later.Seq.ToString()), (data.GetProperty("seq").GetString(), data.GetProperty("unread").GetString()));
+        // Both messages are unread: the one the phone received was not read.
+        Assert.Equal((later.Seq.ToString(), "2"), (data.GetProperty("seq").GetString(), data.GetProperty("unread").GetString()));
     }
 
     [Fact]

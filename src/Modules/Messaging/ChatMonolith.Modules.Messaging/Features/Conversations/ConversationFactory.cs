@@ -29,7 +29,9 @@ internal static class ConversationFactory
                 UserId = userId,
                 Role = kind == ConversationKind.Group && userId == creatorId ? MemberRole.Admin : MemberRole.Member,
                 JoinedSeq = 1,
-                ReadSeq = userId == creatorId ? 1 : 0,
+                // The creation event is unread news for those added to a group ("alice created #team"), but a
+                // direct chat's start is not a message to read: it counts for no one's unread.
+                ReadSeq = userId == creatorId || kind == ConversationKind.Direct ? 1 : 0,
             };
             creator ??= member;
             db.Members.Add(member);
