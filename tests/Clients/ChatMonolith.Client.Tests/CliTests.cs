@@ -190,6 +190,9 @@ public sealed class CliTests(ChatServer server) : IClassFixture<ChatServer>, IDi
         await terminal.PressEnterAsync();
         var received = await bobEvents.WaitForAsync<MessageReceived>(m => m.Message.Text == "hello from a terminal", "Alice's line");
         await terminal.WaitForAsync($"✓ sent (#{received.Message.Seq})");
+        var screen = await terminal.ScreenAsync();
+        Assert.Single(screen.Split('\n'), l => l.Contains("hello from a terminal", StringComparison.Ordinal)); // the typed line made way for the message
+        Assert.Contains($"{received.Message.Seq} ", screen.Split('\n').Single(l => l.Contains("you: hello from a terminal", StringComparison.Ordinal)), StringComparison.Ordinal);
 
         // Bob's client acked delivery; Bob reads: the view shows both ticks.
         await terminal.WaitForAsync($"✓✓ delivered (#{received.Message.Seq})");

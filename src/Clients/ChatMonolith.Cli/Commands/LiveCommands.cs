@@ -221,6 +221,8 @@ internal sealed class ChatView(ChatClient client, Conversation conversation)
 
     private async Task TypeAsync(CancellationToken cancellationToken)
     {
+        // Each line goes out on its own: while the server is away it waits in the queue, and typing goes on.
+        var sends = new List<Task>();
         while (!cancellationToken.IsCancellationRequested)
         {
             string? line;
@@ -229,7 +231,7 @@ internal sealed class ChatView(ChatClient client, Conversation conversation)
                 line = await Console.In.ReadLineAsync(cancellationToken);
                 if (line is null)
                 {
-                    return;
+                    break;
                 }
             }
             else
@@ -239,23 +241,37 @@ internal sealed class ChatView(ChatClient client, Conversation conversation)
 
             if (line.Trim() == "/quit")
             {
-                return;
+                break;
             }
 
-            if (line.Trim().Length == 0)
+            if (line.Trim().Length > 0)
             {
-                continue;
+                sends.RemoveAll(t => t.IsCompleted);
+                sends.Add(SendAsync(line, cancellationToken));
             }
+        }
 
-            try
-            {
-                var sent = await client.SendAsync(conversation.ConversationId, line, cancellationToken);
-                Show($"[grey]✓ sent (#{sent.Seq})[/]");
-            }
-            catch (ChatException e)
-            {
-                Show($"[red]Not sent: {Markup.Escape(Cli.Words(e))}[/]");
-            }
+        if (sends.Any(t => !t.IsCompleted))
+        {
+            // Kept in the session's outgoing queue: the next command of this profile that connects sends them.
+            Show($"[yellow]{sends.Count(t => !t.IsCompleted)} not yet sent; they go out the next time you open or listen.[/]");
+        }
+    }
+
+    private async Task SendAsync(string line, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var sent = await client.SendAsync(conversation.ConversationId, line, cancellationToken);
+            Show($"[grey]✓ sent (#{sent.Seq})[/]");
+        }
+        catch (ChatException e)
+        {
+            Show($"[red]Not sent: {Markup.Escape(Cli.Words(e))}[/]");
+        }
+        catch (OperationCanceledException)
+        {
+            // The view ends; the message stays queued.
         }
     }
 
@@ -278,9 +294,10 @@ internal sealed class ChatView(ChatClient client, Conversation conversation)
                 string line;
                 lock (_console)
                 {
+                    // The line typed makes way: it comes back as a message, with its seq, once the server has it.
                     line = _typed.ToString();
                     _typed.Clear();
-                    Console.WriteLine();
+                    Console.Write("\r\u001b[2K");
                 }
 
                 return line;
