@@ -160,19 +160,28 @@ public sealed class HostProcess : IAsyncDisposable
         _process.Dispose();
     }
 
+    /// <summary>The repository's root: the folder of ChatMonolith.sln, above these tests' build output.</summary>
+    public static string RepositoryRoot
+    {
+        get
+        {
+            var here = Path.GetDirectoryName(typeof(HostProcess).Assembly.Location)!;
+            var root = new DirectoryInfo(here);
+            while (root is not null && !File.Exists(Path.Combine(root.FullName, "ChatMonolith.sln")))
+            {
+                root = root.Parent;
+            }
+
+            return root?.FullName ?? throw new InvalidOperationException("ChatMonolith.sln not found above " + here);
+        }
+    }
+
     /// <summary>The host built beside these tests: same configuration, found from the repository's root.</summary>
     private static string HostAssembly()
     {
         var here = Path.GetDirectoryName(typeof(HostProcess).Assembly.Location)!;
         var configuration = new DirectoryInfo(here).Parent!.Name; // bin/<Configuration>/net10.0
-        var root = new DirectoryInfo(here);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "ChatMonolith.sln")))
-        {
-            root = root.Parent;
-        }
-
-        var path = Path.Combine(root?.FullName ?? throw new InvalidOperationException("ChatMonolith.sln not found above " + here),
-            "src", "Host", "ChatMonolith.Host", "bin", configuration, "net10.0", "ChatMonolith.Host.dll");
+        var path = Path.Combine(RepositoryRoot, "src", "Host", "ChatMonolith.Host", "bin", configuration, "net10.0", "ChatMonolith.Host.dll");
         return File.Exists(path) ? path : throw new InvalidOperationException($"The host is not built at {path}.");
     }
 

@@ -51,6 +51,7 @@ public static class ChatHost
             .AllowAnyMethod()
             .AllowAnyHeader()
             .WithExposedHeaders("Grpc-Status", "Grpc-Message", "Grpc-Encoding", "Grpc-Accept-Encoding", "Grpc-Status-Details-Bin")));
+        builder.Services.AddWebApp();
         builder.AddPostgres();
         // Notifications' work needs no Redis: presence and routing are the host's.
         if (shape.Runs != HostRuns.Notifications)
@@ -82,8 +83,7 @@ public static class ChatHost
             app.UseAuthentication();
         }
 
-        app.UseDefaultFiles();
-        app.UseStaticFiles();
+        app.UseWebApp(options.WebRoot);
 
         app.MapGrpcHealthChecksService().AllowAnonymous();
         if (options.EnableReflection)

@@ -36,6 +36,12 @@ public sealed class ChatHostOptions
     /// </summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The browser app's built files (web/dist), served at <c>/</c> on the web endpoint; empty serves the host's own
+    /// wwwroot, a page that says how to build the app.
+    /// </summary>
+    public string WebRoot { get; set; } = "";
+
     /// <summary>Browser origins allowed to call gRPC-Web, comma separated; empty allows none but same-origin.</summary>
     public string CorsOrigins { get; set; } = "";
 
