@@ -49,13 +49,13 @@ public sealed class ChatPage(IPage page) : IAsyncDisposable
         await Page.GetByRole(AriaRole.Button, new() { Name = "Log in", Exact = true }).ClickAsync();
     }
 
-    /// <summary>Finds a user by username and opens the direct chat with them.</summary>
-    public async Task OpenDirectChatAsync(string username)
+    /// <summary>Finds a user by username and opens the direct chat with them (headed by their display name, <paramref name="title"/>, if not their username).</summary>
+    public async Task OpenDirectChatAsync(string username, string? title = null)
     {
         await Page.GetByRole(AriaRole.Button, new() { Name = "New chat" }).ClickAsync();
         await Page.GetByLabel("Find people by username").FillAsync(username);
         await Page.GetByRole(AriaRole.List, new() { Name = "People found" }).GetByRole(AriaRole.Button, new() { Name = $"@{username}" }).ClickAsync();
-        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = username, Exact = true })).ToBeVisibleAsync(Visible);
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = title ?? username, Exact = true })).ToBeVisibleAsync(Visible);
     }
 
     public async Task CreateGroupAsync(string title, params string[] usernames)

@@ -29,10 +29,18 @@ public sealed class HistoryTests(WebServer server) : IClassFixture<WebServer>
         {
             var before = await rows.CountAsync();
             await b.Messages.EvaluateAsync("list => list.scrollTop = 0");
-            await b.Page.WaitForFunctionAsync(
-                "n => document.querySelectorAll('[aria-label=Messages] li[data-seq]').length > n",
-                before,
-                new() { Timeout = 30_000 });
+            try
+            {
+                await b.Page.WaitForFunctionAsync(
+                    "n => document.querySelectorAll('[aria-label=Messages] li[data-seq]').length > n",
+                    before,
+                    new() { Timeout = 30_000 });
+            }
+            catch (TimeoutException)
+            {
+                var state = await b.Messages.EvaluateAsync<string>("l => `top ${l.scrollTop} height ${l.scrollHeight} client ${l.clientHeight} rows ${l.querySelectorAll('li[data-seq]').length} first ${l.querySelector('li')?.textContent}`");
+                throw new TimeoutException($"No older page after a scroll to the top, page {pages + 1}: {state}");
+            }
             pages++;
         }
 

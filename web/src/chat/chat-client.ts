@@ -208,6 +208,7 @@ export class ChatClient {
       if (receipt.readSeq > chat.readSeq) chat.readSeq = receipt.readSeq;
       return;
     }
+    chat.receipts++;
     if (receipt.deliveredToAllSeq > chat.deliveredToAll) chat.deliveredToAll = receipt.deliveredToAllSeq;
     if (receipt.readByAllSeq > chat.readByAll) chat.readByAll = receipt.readByAllSeq;
     if (chat.readByAll > chat.deliveredToAll) chat.deliveredToAll = chat.readByAll;

@@ -26,6 +26,8 @@ export interface ChatInfo {
   readByAll: bigint;
   /** This user's read position. */
   readSeq: bigint;
+  /** Counts the receipts of others that came: what shows who read what looks again when it moves. */
+  receipts: number;
   /** Who is typing, with when the start expires. */
   typing: Map<string, number>;
 }
@@ -40,6 +42,7 @@ export function newChat(conversation: Conversation): ChatInfo {
     deliveredToAll: 0n,
     readByAll: 0n,
     readSeq: conversation.lastSeq - conversation.unreadCount,
+    receipts: 0,
     typing: new Map(),
   };
 }

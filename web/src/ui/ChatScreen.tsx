@@ -36,7 +36,7 @@ export function ChatScreen({ client, onLogout }: { client: ChatClient; onLogout:
           <span class="me" title={client.session.username}>{client.session.username}</span>
           <nav class="actions" aria-label="Account">
             <button type="button" onClick={() => setDialog("chat")} aria-label="New chat">✎ Chat</button>
-            <button type="button" onClick={() => setDialog("group")} aria-label="New group">＋ Group</button>
+            <button type="button" onClick={() => setDialog("group")} aria-label="New group">+ Group</button>
             <button type="button" onClick={() => setDialog("devices")} aria-label="Devices">Devices</button>
             <button type="button" onClick={onLogout}>Log out</button>
           </nav>

@@ -15,7 +15,8 @@ export function ChatView({ client, chat, onBack }: { client: ChatClient; chat: C
   const id = chat.conversation.conversationId;
   const list = useRef<HTMLOListElement>(null);
   const atBottom = useRef(true);
-  const heightBefore = useRef<number | null>(null);
+  // While an older page loads: the list's height and oldest entry before it, to keep the reader's place after it.
+  const restore = useRef<{ height: number; oldest: bigint } | null>(null);
   const loadingOlder = useRef(false);
   const [text, setText] = useState("");
   const [error, setError] = useState<string | null>(null);
@@ -34,9 +35,12 @@ export function ChatView({ client, chat, onBack }: { client: ChatClient; chat: C
   useLayoutEffect(() => {
     const element = list.current;
     if (!element) return;
-    if (heightBefore.current !== null) {
-      element.scrollTop += element.scrollHeight - heightBefore.current;
-      heightBefore.current = null;
+    if (restore.current) {
+      // Only once the page is drawn: other changes draw the list meanwhile.
+      if (chat.oldestLoaded !== restore.current.oldest) {
+        element.scrollTop += element.scrollHeight - restore.current.height;
+        restore.current = null;
+      }
     } else if (atBottom.current) {
       element.scrollTop = element.scrollHeight;
     }
@@ -58,11 +62,11 @@ export function ChatView({ client, chat, onBack }: { client: ChatClient; chat: C
     if (atBottom.current) client.markRead(id);
     if (element.scrollTop < 200 && chat.hasOlder && chat.historyLoaded && !loadingOlder.current) {
       loadingOlder.current = true;
-      heightBefore.current = element.scrollHeight;
+      restore.current = { height: element.scrollHeight, oldest: chat.oldestLoaded };
       try {
         await client.loadOlder(id);
       } catch (e) {
-        heightBefore.current = null;
+        restore.current = null;
         setError(words(callError(e)));
       } finally {
         loadingOlder.current = false;

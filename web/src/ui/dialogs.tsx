@@ -170,9 +170,11 @@ export function MessageInfoDialog({ client, conversationId, seq, onClose }: { cl
   useClient(client);
   const [members, setMembers] = useState<MemberReceipt[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // Asked again whenever a receipt of this chat comes: the lists move while the dialog is open.
+  const receipts = client.chats.get(conversationId)?.receipts ?? 0;
   useEffect(() => {
     client.api.receipts.getMessageInfo({ conversationId, seq }).then((a) => setMembers(a.members), (e) => setError(words(callError(e))));
-  }, [seq]);
+  }, [seq, receipts]);
   const read = members?.filter((m) => m.read) ?? [];
   const delivered = members?.filter((m) => m.delivered && !m.read) ?? [];
   const waiting = members?.filter((m) => !m.delivered) ?? [];
