@@ -4,7 +4,7 @@ WORKDIR /src
 COPY proto ./proto
 COPY buf.yaml ./
 COPY web ./web
-RUN cd web && rm -rf node_modules dist src/gen && npm ci --no-audit --no-fund && npx buf generate && npx tsc --noEmit && node build.mjs
+RUN cd web && rm -rf node_modules dist src/gen && npm ci --no-audit --no-fund && npx buf generate && npm run typecheck && node build.mjs
 
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src

@@ -22,7 +22,19 @@ const result = await build({
   legalComments: "none",
   logLevel: "warning",
 });
-const outputs = Object.entries(result.metafile.outputs);
+// The service worker at a fixed address (/sw.js, not cached: a browser checks it for updates), scoped to the site.
+const worker = await build({
+  entryPoints: ["src/worker/sw.ts"],
+  bundle: true,
+  minify: true,
+  format: "iife",
+  target: ["es2022"],
+  outfile: path.join(dist, "sw.js"),
+  metafile: true,
+  legalComments: "none",
+  logLevel: "warning",
+});
+const outputs = [...Object.entries(result.metafile.outputs), ...Object.entries(worker.metafile.outputs)];
 const js = outputs.find(([, o]) => o.entryPoint === "src/main.tsx")[0];
 const css = outputs.find(([, o]) => o.entryPoint === "src/app.css")[0];
 const asset = (file) => "/" + path.relative(dist, file).split(path.sep).join("/");

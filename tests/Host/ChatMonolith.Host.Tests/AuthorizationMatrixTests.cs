@@ -78,6 +78,7 @@ public sealed class AuthorizationMatrixTests(ChatHostFixture host) : IClassFixtu
         ("NotificationsService.SetPushTarget", "Unauthenticated Unauthenticated FailedPrecondition FailedPrecondition FailedPrecondition FailedPrecondition", (w, a) => w.Notifications.SetPushTargetAsync(new SetPushTargetRequest { Fcm = new FcmTarget { RegistrationToken = "token" } }, w.Auth(a)).ResponseAsync),
         ("NotificationsService.RemovePushTarget", "Unauthenticated Unauthenticated OK OK OK OK", (w, a) => w.Notifications.RemovePushTargetAsync(new RemovePushTargetRequest(), w.Auth(a)).ResponseAsync),
         ("NotificationsService.ListPushTargets", "Unauthenticated Unauthenticated OK OK OK OK", (w, a) => w.Notifications.ListPushTargetsAsync(new ListPushTargetsRequest(), w.Auth(a)).ResponseAsync),
+        ("NotificationsService.GetWebPushKey", "Unauthenticated Unauthenticated FailedPrecondition FailedPrecondition FailedPrecondition FailedPrecondition", (w, a) => w.Notifications.GetWebPushKeyAsync(new GetWebPushKeyRequest(), w.Auth(a)).ResponseAsync),
         ("NotificationsService.SetMute", "Unauthenticated Unauthenticated OK OK OK OK", (w, a) => w.Notifications.SetMuteAsync(new SetMuteRequest { ConversationId = w.GroupId, Forever = true }, w.Auth(a)).ResponseAsync),
         ("NotificationsService.ListMutes", "Unauthenticated Unauthenticated OK OK OK OK", (w, a) => w.Notifications.ListMutesAsync(new ListMutesRequest(), w.Auth(a)).ResponseAsync),
 

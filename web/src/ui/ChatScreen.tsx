@@ -1,5 +1,6 @@
-import { useState } from "preact/hooks";
+import { useEffect, useMemo, useState } from "preact/hooks";
 import type { ChatClient } from "../chat/chat-client";
+import { registerServiceWorker, WebPush, type PushState } from "../chat/web-push";
 import { lastActivity, unread } from "../chat/model";
 import { ChatView } from "./ChatView";
 import { DevicesDialog, NewChatDialog, NewGroupDialog } from "./dialogs";
@@ -11,8 +12,34 @@ type Dialog = "chat" | "group" | "devices" | null;
 /** The conversation list beside the open chat (on a phone, one or the other), and the offline banner. */
 export function ChatScreen({ client, onLogout }: { client: ChatClient; onLogout: () => void }) {
   useClient(client);
-  const [openId, setOpenId] = useState<string | null>(null);
+  const [openId, setOpenId] = useState<string | null>(() => chatFromAddress());
   const [dialog, setDialog] = useState<Dialog>(null);
+  const push = useMemo(() => new WebPush(client.session), [client]);
+  const [pushState, setPushState] = useState<PushState | null>(null);
+  const [pushError, setPushError] = useState<string | null>(null);
+
+  // The service worker (Web Push), and the chats it asks to open: a notification clicked, or /#chat=<id>.
+  useEffect(() => {
+    void registerServiceWorker().then((registration) => (registration ? push.state().then(setPushState) : setPushState("unsupported")));
+    const fromWorker = (event: MessageEvent) => {
+      const id = (event.data as { openChat?: string } | null)?.openChat;
+      if (id) setOpenId(id);
+    };
+    const fromAddress = () => { const id = chatFromAddress(); if (id) setOpenId(id); };
+    navigator.serviceWorker?.addEventListener("message", fromWorker);
+    window.addEventListener("hashchange", fromAddress);
+    return () => {
+      navigator.serviceWorker?.removeEventListener("message", fromWorker);
+      window.removeEventListener("hashchange", fromAddress);
+    };
+  }, [push]);
+
+  async function togglePush() {
+    setPushError(null);
+    if (pushState === "on") await push.disable();
+    else setPushError(await push.enable());
+    setPushState(await push.state());
+  }
   const chats = [...client.chats.values()].sort((a, b) => lastActivity(b) - lastActivity(a));
   const open = openId ? client.chats.get(openId) : undefined;
   client.openChatId = open ? openId : null;
@@ -38,8 +65,14 @@ export function ChatScreen({ client, onLogout }: { client: ChatClient; onLogout:
             <button type="button" onClick={() => setDialog("chat")} aria-label="New chat">✎ Chat</button>
             <button type="button" onClick={() => setDialog("group")} aria-label="New group">+ Group</button>
             <button type="button" onClick={() => setDialog("devices")} aria-label="Devices">Devices</button>
+            {pushState && pushState !== "unsupported" && (
+              <button type="button" onClick={togglePush} aria-pressed={pushState === "on"} disabled={pushState === "denied"} title={pushState === "denied" ? "Blocked in the browser's settings" : undefined}>
+                Notifications {pushState === "on" ? "on" : "off"}
+              </button>
+            )}
             <button type="button" onClick={onLogout}>Log out</button>
           </nav>
+          {pushError && <p class="error" role="alert">{pushError}</p>}
         </header>
         <ul class="chat-list" aria-label="Conversations">
           {chats.length === 0 && <li class="empty">No chats yet. Start one with “Chat”.</li>}
@@ -76,4 +109,10 @@ export function ChatScreen({ client, onLogout }: { client: ChatClient; onLogout:
       {dialog === "devices" && <DevicesDialog client={client} onClose={() => setDialog(null)} />}
     </div>
   );
+}
+
+/** The chat an address names: /#chat=<conversation id>, as a notification's click opens it. */
+function chatFromAddress(): string | null {
+  const match = /^#chat=([0-9a-f-]{36})$/i.exec(window.location.hash);
+  return match ? match[1] : null;
 }

@@ -10,8 +10,11 @@ using PushTargetView = ChatMonolith.Modules.Notifications.Features.Targets.PushT
 
 namespace ChatMonolith.Modules.Notifications.Grpc;
 
-internal sealed class NotificationsGrpcService(IMessageBus bus) : NotificationsService.NotificationsServiceBase
+internal sealed class NotificationsGrpcService(IMessageBus bus, PushTargetRules rules) : NotificationsService.NotificationsServiceBase
 {
+    public override Task<GetWebPushKeyResponse> GetWebPushKey(GetWebPushKeyRequest request, ServerCallContext context) =>
+        Task.FromResult(new GetWebPushKeyResponse { VapidPublicKey = rules.WebPushPublicKey });
+
     public override async Task<SetPushTargetResponse> SetPushTarget(SetPushTargetRequest request, ServerCallContext context)
     {
         var command = request.TargetCase switch

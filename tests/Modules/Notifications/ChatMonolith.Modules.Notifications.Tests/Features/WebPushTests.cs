@@ -32,6 +32,15 @@ public abstract class WebPushTests<THost>(THost host) : IClassFixture<THost>
     }
 
     [Fact]
+    public async Task Given_Web_Push_configured_When_a_browser_asks_for_the_key_Then_it_gets_the_VAPID_public_key_to_subscribe_with()
+    {
+        var bob = await host.Channel.RegisterAndLoginAsync();
+        var answer = await host.Channel.Notifications().GetWebPushKeyAsync(new GetWebPushKeyRequest(), bob.Auth);
+        Assert.Equal(host.WebPush.Vapid.PublicKey, answer.VapidPublicKey);
+        Assert.Equal(65, Convert.FromBase64String(answer.VapidPublicKey.Replace('-', '+').Replace('_', '/') + "=").Length);
+    }
+
+    [Fact]
     public async Task Given_the_push_service_answers_410_When_a_push_is_sent_Then_the_subscription_is_removed()
     {
         var alice = await host.Channel.RegisterAndLoginAsync();

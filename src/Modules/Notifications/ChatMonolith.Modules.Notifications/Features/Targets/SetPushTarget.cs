@@ -57,6 +57,11 @@ public sealed partial class PushTargetRules
     [GeneratedRegex("^[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+$")]
     private static partial Regex BundleId();
 
+    /// <summary>What browsers subscribe with (applicationServerKey), where this deployment pushes through Web Push.</summary>
+    internal string WebPushPublicKey => IsConfigured(PushProvider.WebPush)
+        ? _options.WebPush.VapidPublicKey
+        : throw ChatException.FailedPrecondition("PROVIDER_NOT_CONFIGURED", $"This server does not push through {Name(PushProvider.WebPush)}: its operator has not configured it.");
+
     internal bool IsConfigured(PushProvider provider) => provider switch
     {
         PushProvider.Fcm => _options.Fcm.IsConfigured,
