@@ -146,6 +146,8 @@ public sealed class CliTests(ChatServer server) : IClassFixture<ChatServer>, IDi
         await using (bobClient)
         {
             var chat = await bobClient.OpenDirectChatAsync((await bobClient.SearchUsersAsync(alice)).Single().UserId);
+            await using var bobEvents = new EventLog(bobClient);
+            await bobClient.ConnectAsync();
 
             await using var listen = _cli.StartLive("listen", "--profile", "alice", "--json");
             await listen.WaitForLineAsync(l => Type(l) == "connection" && Field(Event(l), "state").GetString() == "connected", "connected");
@@ -160,10 +162,8 @@ public sealed class CliTests(ChatServer server) : IClassFixture<ChatServer>, IDi
                 (chat.ConversationId, sent.Seq, "are you there?", bobClient.UserId, sent.ClientMsgId),
                 (Field(message, "conversation_id").GetString(), Field(message, "seq").GetInt64(), Field(message, "text").GetString(), Field(message, "sender_id").GetString(), Field(message, "client_msg_id").GetString()));
 
-            // Bob reads his own message's state: Alice's listen acked its delivery by itself.
-            await using var bobEvents = new EventLog(bobClient);
-            await bobClient.ConnectAsync();
-            await bobEvents.WaitForAsync<ReceiptChanged>(r => r.Receipt.UserId != bobClient.UserId && r.Receipt.DeliveredToAllSeq >= sent.Seq, "delivered to Alice's listen");
+            // Bob's tick: Alice's listen acked the delivery by itself.
+            await bobEvents.WaitForAsync<ReceiptChanged>(r => r.Receipt.ConversationId == chat.ConversationId && r.Receipt.DeliveredToAllSeq >= sent.Seq, "delivered to Alice's listen");
 
             Assert.Equal(0, await listen.InterruptAsync());
             Assert.Single(listen.Lines, l => Type(l) == "message" && Event(l).TryGetProperty("text", out _));
@@ -190,6 +190,8 @@ public sealed class CliTests(ChatServer server) : IClassFixture<ChatServer>, IDi
         await terminal.PressEnterAsync();
         var received = await bobEvents.WaitForAsync<MessageReceived>(m => m.Message.Text == "hello from a terminal", "Alice's line");
         await terminal.WaitForAsync($"✓ sent (#{received.Message.Seq})");
+        // The acknowledgement and the stream's copy of the message come in either order.
+        await terminal.WaitForAsync("you: hello from a terminal");
         var screen = await terminal.ScreenAsync();
         Assert.Single(screen.Split('\n'), l => l.Contains("hello from a terminal", StringComparison.Ordinal)); // the typed line made way for the message
         Assert.Contains($"{received.Message.Seq} ", screen.Split('\n').Single(l => l.Contains("you: hello from a terminal", StringComparison.Ordinal)), StringComparison.Ordinal);

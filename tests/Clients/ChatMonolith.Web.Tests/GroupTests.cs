@@ -4,7 +4,7 @@ using static Microsoft.Playwright.Assertions;
 namespace ChatMonolith.Web.Tests;
 
 [Collection(WebCollection.Name)]
-public sealed class GroupTests(WebServer server) : IClassFixture<WebServer>
+public sealed class GroupTests(WebServer server)
 {
     [Fact]
     public async Task Given_a_group_of_three_When_one_member_reads_and_then_the_other_Then_the_tick_follows_the_slowest_and_message_info_lists_the_readers()

@@ -4,7 +4,7 @@ using static Microsoft.Playwright.Assertions;
 namespace ChatMonolith.Web.Tests;
 
 [Collection(WebCollection.Name)]
-public sealed class HistoryTests(WebServer server) : IClassFixture<WebServer>
+public sealed class HistoryTests(WebServer server)
 {
     [Fact]
     public async Task Given_200_earlier_messages_When_B_scrolls_up_page_by_page_Then_every_one_is_on_screen_once_with_no_gap()

@@ -3,7 +3,7 @@ using static Microsoft.Playwright.Assertions;
 namespace ChatMonolith.Web.Tests;
 
 [Collection(WebCollection.Name)]
-public sealed class RestartTests(WebServer server) : IClassFixture<WebServer>
+public sealed class RestartTests(WebServer server)
 {
     [Fact]
     public async Task Given_two_open_chats_When_the_host_dies_and_comes_back_Then_both_reconnect_and_sends_made_meanwhile_go_out_once_in_order()

@@ -5,7 +5,7 @@ namespace ChatMonolith.Web.Tests;
 
 /// <summary>The screens at a phone's width and a desktop's, light and dark: the README's pictures come from here.</summary>
 [Collection(WebCollection.Name)]
-public sealed class ScreenshotTests(WebServer server) : IClassFixture<WebServer>
+public sealed class ScreenshotTests(WebServer server)
 {
     [Fact]
     public async Task Given_a_conversation_When_seen_on_a_phone_and_a_desktop_Then_the_list_and_the_chat_are_laid_out_for_each()

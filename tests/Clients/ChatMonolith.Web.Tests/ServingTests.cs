@@ -5,7 +5,7 @@ namespace ChatMonolith.Web.Tests;
 
 /// <summary>How the host serves the app's files: caching, the Content-Security-Policy, compression.</summary>
 [Collection(WebCollection.Name)]
-public sealed partial class ServingTests(WebServer server) : IClassFixture<WebServer>
+public sealed partial class ServingTests(WebServer server)
 {
     [Fact]
     public async Task Given_the_app_When_its_page_and_assets_are_fetched_Then_the_page_is_never_cached_and_has_a_strict_CSP_and_assets_are_immutable_and_compressed()

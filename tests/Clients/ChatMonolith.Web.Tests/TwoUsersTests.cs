@@ -4,7 +4,7 @@ using static Microsoft.Playwright.Assertions;
 namespace ChatMonolith.Web.Tests;
 
 [Collection(WebCollection.Name)]
-public sealed class TwoUsersTests(WebServer server) : IClassFixture<WebServer>
+public sealed class TwoUsersTests(WebServer server)
 {
     [Fact]
     public async Task Given_two_people_in_two_browsers_When_A_finds_B_and_sends_Then_B_sees_it_live_and_A_sees_delivered_then_read_and_B_typing()

@@ -99,9 +99,12 @@ public class WebServer : IAsyncLifetime
     }
 }
 
-/// <summary>The web tests take turns: each class has a host process and a Chromium, and the machine two cores.</summary>
+/// <summary>
+/// The web tests take turns, on one host process and one Chromium (<see cref="WebServer"/>) shared by the classes
+/// that need no settings of their own; a class that does (short tokens, Web Push) has a server of its own.
+/// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class WebCollection
+public sealed class WebCollection : ICollectionFixture<WebServer>
 {
     public const string Name = "web app in chromium";
 }

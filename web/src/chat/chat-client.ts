@@ -374,11 +374,16 @@ export class ChatClient {
     if (!chat || document.visibilityState !== "visible") return;
     const last = chat.conversation.removedSeq > 0n ? chat.conversation.removedSeq : chat.conversation.lastSeq;
     if (last <= chat.readSeq) return;
+    const before = chat.readSeq;
     chat.readSeq = last;
     this.changed();
     this.api.stream.markRead({ conversationId, seq: last }).then(
       (answer) => { if (answer.readSeq > chat.readSeq) chat.readSeq = answer.readSeq; this.changed(); },
-      () => { chat.readSeq = last - 1n; /* marked again when next on screen */ },
+      () => {
+        // Not marked (the server away): marked again the next time the screen is drawn, with no redraw of its own
+        // (that would retry in a loop while the server is away).
+        if (chat.readSeq === last) chat.readSeq = before;
+      },
     );
   }
 

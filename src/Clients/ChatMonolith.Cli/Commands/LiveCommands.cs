@@ -129,6 +129,8 @@ internal sealed class ChatView(ChatClient client, Conversation conversation)
     private long _ownLast;
     private long _readTick;
     private long _deliveredTick;
+    private long _deliveredToAll;
+    private long _readByAll;
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -185,6 +187,7 @@ internal sealed class ChatView(ChatClient client, Conversation conversation)
                     }
 
                     Show(await _names.LineAsync(m, cancellationToken));
+                    ShowTicks(); // a receipt may have come before the stream's copy of this message
 
                     // On screen is read.
                     await client.MarkReadAsync(conversation.ConversationId, m.Seq, cancellationToken);
@@ -192,18 +195,11 @@ internal sealed class ChatView(ChatClient client, Conversation conversation)
                 case MessageReceived { Message: var m } when m.Text is not null:
                     Show($"[grey]New message from {Markup.Escape(await _names.OfAsync(m.SenderId, cancellationToken))} in another chat.[/]");
                     break;
-                case ReceiptChanged { Receipt: var r } when r.ConversationId == conversation.ConversationId && r.UserId != client.UserId:
-                    if (r.ReadByAllSeq >= _ownLast && _ownLast > _readTick)
-                    {
-                        _readTick = _deliveredTick = _ownLast;
-                        Show($"[blue]✓✓ read[/] [grey](#{_ownLast})[/]");
-                    }
-                    else if (r.DeliveredToAllSeq >= _ownLast && _ownLast > _deliveredTick)
-                    {
-                        _deliveredTick = _ownLast;
-                        Show($"[grey]✓✓ delivered (#{_ownLast})[/]");
-                    }
-
+                case ReceiptChanged { Receipt: var r } when r.ConversationId == conversation.ConversationId:
+                    // The recipients' ticks travel on receipts of others and on the user's own.
+                    _deliveredToAll = Math.Max(_deliveredToAll, r.DeliveredToAllSeq);
+                    _readByAll = Math.Max(_readByAll, r.ReadByAllSeq);
+                    ShowTicks();
                     break;
                 case TypingChanged { Typing: var t } when t.ConversationId == conversation.ConversationId && t.UserId != client.UserId && t.IsTyping:
                 case PresenceChanged:
@@ -216,6 +212,26 @@ internal sealed class ChatView(ChatClient client, Conversation conversation)
 
                     break;
             }
+        }
+    }
+
+    /// <summary>The newest tick of the user's last message, once: delivered to everyone, then read by everyone.</summary>
+    private void ShowTicks()
+    {
+        if (_ownLast == 0)
+        {
+            return;
+        }
+
+        if (_readByAll >= _ownLast && _ownLast > _readTick)
+        {
+            _readTick = _deliveredTick = _ownLast;
+            Show($"[blue]✓✓ read[/] [grey](#{_ownLast})[/]");
+        }
+        else if (_deliveredToAll >= _ownLast && _ownLast > _deliveredTick)
+        {
+            _deliveredTick = _ownLast;
+            Show($"[grey]✓✓ delivered (#{_ownLast})[/]");
         }
     }
 
