@@ -3,6 +3,7 @@ import { createGrpcWebTransport } from "@connectrpc/connect-web";
 import { IdentityService } from "../gen/chat/identity/v1/identity_pb";
 import { ConversationService } from "../gen/chat/messaging/v1/conversations_pb";
 import { ChatStreamService } from "../gen/chat/messaging/v1/stream_pb";
+import { NotificationsService } from "../gen/chat/notifications/v1/notifications_pb";
 import { PresenceService } from "../gen/chat/presence/v1/presence_pb";
 import { ReceiptsService } from "../gen/chat/receipts/v1/receipts_pb";
 import type { Session } from "./session";
@@ -14,6 +15,7 @@ export interface Clients {
   stream: Client<typeof ChatStreamService>;
   presence: Client<typeof PresenceService>;
   receipts: Client<typeof ReceiptsService>;
+  notifications: Client<typeof NotificationsService>;
 }
 
 export function clientsFor(session: Session): Clients {
@@ -24,5 +26,6 @@ export function clientsFor(session: Session): Clients {
     stream: createClient(ChatStreamService, transport),
     presence: createClient(PresenceService, transport),
     receipts: createClient(ReceiptsService, transport),
+    notifications: createClient(NotificationsService, transport),
   };
 }

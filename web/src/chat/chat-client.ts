@@ -49,6 +49,7 @@ export class ChatClient {
   private sending = false;
   private wakeSender: (() => void) | null = null;
   private notifyQueued = false;
+  private typingTimer: number | undefined;
 
   constructor(readonly session: Session, readonly api: Clients) {
     this.pending = loadOutbox(session.deviceId);
@@ -59,16 +60,18 @@ export class ChatClient {
     return () => this.listeners.delete(listener);
   }
 
-  /** Loads the conversation list, then holds the stream until `close`. */
-  async start(): Promise<void> {
+  /** Loads the conversation list, then holds the stream and sends what is queued, until `close`. */
+  start() {
     void this.streamLoop();
     void this.sendLoop();
-    window.setInterval(() => this.expireTyping(), 1000);
+    this.typingTimer = window.setInterval(() => this.expireTyping(), 1000);
   }
 
   close() {
     this.stop.abort();
     this.streamAbort?.abort();
+    this.wakeSender?.();
+    window.clearInterval(this.typingTimer);
   }
 
   /** After "open in another tab": this tab takes the stream back. */

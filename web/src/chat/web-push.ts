@@ -1,9 +1,6 @@
 import { Code } from "@connectrpc/connect";
-import { createClient } from "@connectrpc/connect";
-import { createGrpcWebTransport } from "@connectrpc/connect-web";
+import type { Clients } from "../api/clients";
 import { callError, words } from "../api/errors";
-import type { Session } from "../api/session";
-import { NotificationsService } from "../gen/chat/notifications/v1/notifications_pb";
 
 export type PushState = "unsupported" | "not-configured" | "off" | "on" | "denied";
 
@@ -18,11 +15,7 @@ export function registerServiceWorker(): Promise<ServiceWorkerRegistration | nul
  * the device's push target. Offline pushes then show as notifications, and a click opens the chat.
  */
 export class WebPush {
-  private readonly api;
-
-  constructor(session: Session) {
-    this.api = createClient(NotificationsService, createGrpcWebTransport({ baseUrl: window.location.origin, interceptors: [session.interceptor()] }));
-  }
+  constructor(private readonly api: Clients["notifications"]) {}
 
   async state(): Promise<PushState> {
     if (!("serviceWorker" in navigator) || !("PushManager" in window) || !("Notification" in window)) return "unsupported";

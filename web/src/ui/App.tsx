@@ -19,7 +19,7 @@ export function App() {
   const client = useMemo(() => (session ? new ChatClient(session, clientsFor(session)) : null), [session]);
   useEffect(() => {
     if (!client) return;
-    void client.start();
+    client.start();
     return () => client.close();
   }, [client]);
 

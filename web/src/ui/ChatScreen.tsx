@@ -14,7 +14,7 @@ export function ChatScreen({ client, onLogout }: { client: ChatClient; onLogout:
   useClient(client);
   const [openId, setOpenId] = useState<string | null>(() => chatFromAddress());
   const [dialog, setDialog] = useState<Dialog>(null);
-  const push = useMemo(() => new WebPush(client.session), [client]);
+  const push = useMemo(() => new WebPush(client.api.notifications), [client]);
   const [pushState, setPushState] = useState<PushState | null>(null);
   const [pushError, setPushError] = useState<string | null>(null);
 

@@ -126,13 +126,16 @@ export function GroupInfoDialog({ client, chat, onClose }: { client: ChatClient;
   const me = chat.conversation.members.find((m) => m.userId === client.session.userId);
   const admin = me?.role === MemberRole.ADMIN;
 
-  async function run(action: () => Promise<unknown>) {
+  /** Does a change and reads the group again; false (with the reason shown) when the server refused it. */
+  async function run(action: () => Promise<unknown>): Promise<boolean> {
     try {
       setError(null);
       await action();
       await client.refresh(id);
+      return true;
     } catch (e) {
       setError(words(callError(e)));
+      return false;
     }
   }
 
@@ -160,7 +163,7 @@ export function GroupInfoDialog({ client, chat, onClose }: { client: ChatClient;
         ? <UserSearch client={client} exclude={new Set(chat.conversation.members.map((m) => m.userId))} onPick={(u) => { client.profiles.set(u.userId, u); setAdding(false); void run(() => client.api.conversations.addMembers({ conversationId: id, userIds: [u.userId] })); }} />
         : <button type="button" onClick={() => setAdding(true)}>Add members</button>)}
       {error && <p class="error" role="alert">{error}</p>}
-      <button type="button" class="danger" onClick={() => run(() => client.api.conversations.leaveGroup({ conversationId: id })).then(onClose)}>Leave group</button>
+      <button type="button" class="danger" onClick={() => run(() => client.api.conversations.leaveGroup({ conversationId: id })).then((left) => left && onClose())}>Leave group</button>
     </Dialog>
   );
 }

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.ResponseCompression;
-using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Extensions.FileProviders;
 
 namespace ChatMonolith.Host.Composition;
@@ -40,7 +39,6 @@ internal static class WebApp
         app.UseStaticFiles(new StaticFileOptions
         {
             FileProvider = files,
-            ContentTypeProvider = new FileExtensionContentTypeProvider(),
             OnPrepareResponse = context =>
             {
                 var headers = context.Context.Response.Headers;
