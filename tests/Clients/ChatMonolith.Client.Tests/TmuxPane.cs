@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ChatMonolith.Testing;
 
 namespace ChatMonolith.Client.Tests;
 
@@ -38,21 +39,12 @@ public sealed class TmuxPane : IAsyncDisposable
 
     public Task PressEnterAsync() => TmuxAsync("send-keys", "-t", "chat", "Enter");
 
-    /// <summary>Waits until the screen shows <paramref name="text"/>; tmux has no event for that, so the screen is read again every 100 ms.</summary>
-    public async Task WaitForAsync(string text, TimeSpan? timeout = null)
-    {
-        var deadline = Stopwatch.StartNew();
-        string screen;
-        while (!(screen = await ScreenAsync()).Contains(text, StringComparison.Ordinal))
-        {
-            if (deadline.Elapsed > (timeout ?? ChatCli.Timeout))
-            {
-                throw new TimeoutException($"The terminal did not show \"{text}\" in time. It shows:\n{screen}");
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(100));
-        }
-    }
+    /// <summary>Waits until the screen shows <paramref name="text"/> (tmux has no event for that: <see cref="Poll"/>).</summary>
+    public Task WaitForAsync(string text, TimeSpan? timeout = null) =>
+        Poll.UntilAsync(
+            async () => (await ScreenAsync()).Contains(text, StringComparison.Ordinal),
+            timeout ?? ChatCli.Timeout,
+            async () => $"The terminal did not show \"{text}\" in time. It shows:\n{await ScreenAsync()}");
 
     /// <summary>The command's exit status once it has ended (null while it runs).</summary>
     public async Task<int?> ExitStatusAsync()
@@ -64,21 +56,11 @@ public sealed class TmuxPane : IAsyncDisposable
     /// <summary>Waits for the command to end and returns its exit status.</summary>
     public async Task<int> WaitForExitAsync()
     {
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            if (await ExitStatusAsync() is { } status)
-            {
-                return status;
-            }
-
-            if (deadline.Elapsed > ChatCli.Timeout)
-            {
-                throw new TimeoutException($"The command did not end in time. The terminal shows:\n{await ScreenAsync()}");
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(100));
-        }
+        await Poll.UntilAsync(
+            async () => await ExitStatusAsync() is not null,
+            ChatCli.Timeout,
+            async () => $"The command did not end in time. The terminal shows:\n{await ScreenAsync()}");
+        return (await ExitStatusAsync())!.Value;
     }
 
     public async ValueTask DisposeAsync()

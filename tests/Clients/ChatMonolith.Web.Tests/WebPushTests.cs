@@ -97,19 +97,13 @@ public sealed class WebPushTests(WebPushServer server) : IClassFixture<WebPushSe
         return await found.Task.WaitAsync(TimeSpan.FromSeconds(30));
     }
 
-    /// <summary>Waits until the service worker shows <paramref name="count"/> notifications for the chat; the page has no event for that, so it asks every 100 ms.</summary>
-    private static async Task WaitForNotificationsAsync(IPage page, string tag, int count)
+    /// <summary>Waits until the service worker shows <paramref name="count"/> notifications for the chat (no event says so: <see cref="Poll"/>).</summary>
+    private static Task WaitForNotificationsAsync(IPage page, string tag, int count)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        int shown;
-        while ((shown = await page.EvaluateAsync<int>("async tag => (await (await navigator.serviceWorker.getRegistration()).getNotifications({ tag })).length", tag)) != count)
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"{shown} notifications for {tag}, not {count}, in time");
-            }
-
-            await Task.Delay(100);
-        }
+        Task<int> ShownAsync() => page.EvaluateAsync<int>("async tag => (await (await navigator.serviceWorker.getRegistration()).getNotifications({ tag })).length", tag);
+        return Poll.UntilAsync(
+            async () => await ShownAsync() == count,
+            TimeSpan.FromSeconds(30),
+            async () => $"{await ShownAsync()} notifications for {tag}, not {count}, in time");
     }
 }

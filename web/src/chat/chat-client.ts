@@ -131,8 +131,12 @@ export class ChatClient {
     }
   }
 
-  /** After each (re)connect: presence watches are the stream's, so they are said again; sends waiting go out. */
+  /**
+   * After each (re)connect: presence watches are the stream's, so they are said again; receipts that came while
+   * this tab was away are not replayed, so the open chats' ticks are asked again; sends waiting go out.
+   */
   private async afterConnect() {
+    for (const chat of this.chats.values()) if (chat.historyLoaded) void this.seedTicks(chat);
     await this.watchPresence();
     this.heartbeat();
     this.wakeSender?.();
@@ -292,28 +296,20 @@ export class ChatClient {
     this.changed();
   }
 
-  /** Reads a conversation again after a change made here (a rename, a member added). */
-  refresh(conversationId: string): Promise<void> {
-    return this.refreshConversation(conversationId);
-  }
-
   private async fetchConversation(conversationId: string) {
     try {
       const answer = await this.api.conversations.getConversation({ conversationId });
-      const conversation = answer.conversation!;
       if (!this.chats.has(conversationId)) {
         // New to this tab (a group it was added to, a chat someone opened): its stream brings the rest from here on.
-        this.chats.set(conversationId, newChat(conversation));
-        if ((this.cursors.get(conversationId) ?? 0n) < conversation.lastSeq) this.cursors.set(conversationId, conversation.lastSeq);
-        void this.watchPresence();
-        this.changed();
+        await this.adopt(answer.conversation!);
       }
     } catch {
       // The next list load has it.
     }
   }
 
-  private async refreshConversation(conversationId: string) {
+  /** Reads a conversation again: after a system entry, or a change made here (a rename, a member added). */
+  async refreshConversation(conversationId: string) {
     try {
       const answer = await this.api.conversations.getConversation({ conversationId });
       const chat = this.chats.get(conversationId);
@@ -357,7 +353,7 @@ export class ChatClient {
     }
   }
 
-  /** The ticks of this user's newest message, asked once when a chat opens (later ones come as receipts). */
+  /** The ticks of this user's newest message, asked when a chat opens and after a reconnect (between, receipts say them). */
   private async seedTicks(chat: ChatInfo) {
     const own = [...chat.messages.values()].filter((m) => m.senderId === this.session.userId && m.body.case === "text").sort((a, b) => (a.seq > b.seq ? -1 : 1))[0];
     if (!own) return;

@@ -131,7 +131,7 @@ export function GroupInfoDialog({ client, chat, onClose }: { client: ChatClient;
     try {
       setError(null);
       await action();
-      await client.refresh(id);
+      await client.refreshConversation(id);
       return true;
     } catch (e) {
       setError(words(callError(e)));
